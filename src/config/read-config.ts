@@ -1,0 +1,174 @@
+/**
+ * Configuration (DESIGN §4): one pure function of the environment, read once at start-up.
+ * Fails fast with every wrong variable named, what it holds and what it should hold.
+ */
+import { LinkgateError } from '../errors/linkgate-error.js';
+import { isGuid } from '../ids/guid.js';
+
+export type AuditStoreConfig =
+  | { kind: 'file'; path: string }
+  | { kind: 'table'; connection: string; table: string };
+
+export type SweepScope = { kind: 'subscription'; id: string } | { kind: 'managementGroup'; id: string };
+
+export interface LinkgateConfig {
+  policyDir: string;
+  /** ARM base URL without a trailing slash. */
+  armEndpoint: string;
+  /** Static bearer token for emulators; undefined → DefaultAzureCredential. */
+  armToken: string | undefined;
+  audit: AuditStoreConfig;
+  dryRun: boolean;
+  host: string;
+  port: number;
+  /** Shared key required when `serve` binds to anything but loopback. */
+  webhookKey: string | undefined;
+  /** Concurrent targets per invocation. */
+  concurrency: number;
+  /** Seconds an unfinished intent is owned by its writer before another reconcile may finish it. */
+  leaseSeconds: number;
+  sweep: {
+    scopes: SweepScope[];
+    /** NCRONTAB (six fields) for the Functions timer. */
+    schedule: string;
+    /** Act on drift (revoke approvals policy would reject, approve rejections it would approve). */
+    revoke: boolean;
+    /** Targets Resource Graph cannot see, read directly by the sweep. */
+    extraTargets: string[];
+  };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends LinkgateError {
+  override name = 'ConfigError';
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`, {
+      hint: 'set these in the environment or in local.settings.json (Values); see README "Configuration"',
+      exitCode: 2,
+    });
+    this.problems = problems;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+// Six-field NCRONTAB as the Functions timer trigger expects: {second} {minute} {hour} {day} {month} {day-of-week}.
+const NCRONTAB = /^\S+(\s+\S+){5}$/u;
+const MANAGEMENT_GROUP = /^[A-Za-z0-9._()-]{1,90}$/u;
+
+/** Shows a value in an error without ever echoing a secret. */
+function shown(name: string, value: string): string {
+  return /TOKEN|KEY|CONNECTION|STORAGE/iu.test(name) ? '(hidden)' : JSON.stringify(value);
+}
+
+export function readConfig(env: Env): LinkgateConfig {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = get(name);
+    if (value === undefined) return fallback;
+    if (/^(true|1|yes)$/iu.test(value)) return true;
+    if (/^(false|0|no)$/iu.test(value)) return false;
+    problems.push(`${name} is ${shown(name, value)}; it should be true or false`);
+    return fallback;
+  };
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const value = get(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      problems.push(`${name} is ${shown(name, value)}; it should be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return parsed;
+  };
+
+  const policyDir = get('LINKGATE_POLICY_DIR') ?? './policies';
+
+  let armEndpoint = get('LINKGATE_ARM_ENDPOINT') ?? 'https://management.azure.com';
+  try {
+    const url = new URL(armEndpoint);
+    const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      problems.push(`LINKGATE_ARM_ENDPOINT is ${shown('LINKGATE_ARM_ENDPOINT', armEndpoint)}; it should be an https:// URL (http:// only for an emulator on 127.0.0.1)`);
+    }
+    if (url.search !== '' || url.hash !== '' || (url.pathname !== '/' && url.pathname !== '')) {
+      problems.push(`LINKGATE_ARM_ENDPOINT is ${shown('LINKGATE_ARM_ENDPOINT', armEndpoint)}; it should be a bare origin such as https://management.azure.com`);
+    }
+    armEndpoint = url.origin;
+  } catch {
+    problems.push(`LINKGATE_ARM_ENDPOINT is ${shown('LINKGATE_ARM_ENDPOINT', armEndpoint)}; it should be a URL such as https://management.azure.com`);
+  }
+
+  const armToken = get('LINKGATE_ARM_TOKEN');
+
+  let audit: AuditStoreConfig;
+  const store = get('LINKGATE_AUDIT_STORE') ?? 'file';
+  if (store === 'table') {
+    const connection = get('LINKGATE_AUDIT_TABLE_CONNECTION') ?? get('AzureWebJobsStorage');
+    const table = get('LINKGATE_AUDIT_TABLE') ?? 'linkgateaudit';
+    if (connection === undefined) {
+      problems.push('LINKGATE_AUDIT_TABLE_CONNECTION is unset (and so is AzureWebJobsStorage); with LINKGATE_AUDIT_STORE=table it should be a storage connection string or https://<account>.table.core.windows.net');
+    }
+    if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/u.test(table)) {
+      problems.push(`LINKGATE_AUDIT_TABLE is ${shown('LINKGATE_AUDIT_TABLE', table)}; it should be 3-63 letters and digits, starting with a letter`);
+    }
+    audit = { kind: 'table', connection: connection ?? '', table };
+  } else {
+    if (store !== 'file') problems.push(`LINKGATE_AUDIT_STORE is ${shown('LINKGATE_AUDIT_STORE', store)}; it should be file or table`);
+    audit = { kind: 'file', path: get('LINKGATE_AUDIT_PATH') ?? '.linkgate/audit.jsonl' };
+  }
+
+  const host = get('LINKGATE_HOST') ?? '127.0.0.1';
+  const port = int('LINKGATE_PORT', 7071, 0, 65535);
+
+  const scopes: SweepScope[] = [];
+  for (const raw of (get('LINKGATE_SWEEP_SCOPES') ?? '').split(/[\s,;]+/u).filter((s) => s !== '')) {
+    const mg = /^(?:\/providers\/Microsoft\.Management\/managementGroups\/|mg:|managementGroups\/)(.+)$/iu.exec(raw);
+    const sub = /^(?:\/subscriptions\/)?([^/]+)$/iu.exec(raw);
+    if (mg?.[1] !== undefined && MANAGEMENT_GROUP.test(mg[1])) scopes.push({ kind: 'managementGroup', id: mg[1] });
+    else if (sub?.[1] !== undefined && isGuid(sub[1])) scopes.push({ kind: 'subscription', id: sub[1].toLowerCase() });
+    else problems.push(`LINKGATE_SWEEP_SCOPES has ${JSON.stringify(raw)}; each entry should be a subscription GUID or mg:<management-group-id>`);
+  }
+
+  const extraTargets = (get('LINKGATE_SWEEP_TARGETS') ?? '').split(/[\s,;]+/u).filter((s) => s !== '');
+  for (const target of extraTargets) {
+    if (!target.startsWith('/subscriptions/')) {
+      problems.push(`LINKGATE_SWEEP_TARGETS has ${JSON.stringify(target)}; each entry should be a provider resource ID starting with /subscriptions/`);
+    }
+  }
+
+  const schedule = get('LINKGATE_SWEEP_SCHEDULE') ?? '0 */15 * * * *';
+  if (!NCRONTAB.test(schedule)) {
+    problems.push(`LINKGATE_SWEEP_SCHEDULE is ${JSON.stringify(schedule)}; it should be a six-field NCRONTAB such as "0 */15 * * * *"`);
+  }
+
+  const level = (get('LINKGATE_LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    problems.push(`LINKGATE_LOG_LEVEL is ${JSON.stringify(level)}; it should be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const config: LinkgateConfig = {
+    policyDir,
+    armEndpoint,
+    armToken,
+    audit,
+    dryRun: bool('LINKGATE_DRY_RUN', false),
+    host,
+    port,
+    webhookKey: get('LINKGATE_WEBHOOK_KEY'),
+    concurrency: int('LINKGATE_CONCURRENCY', 8, 1, 256),
+    leaseSeconds: int('LINKGATE_LEASE_SECONDS', 120, 1, 86_400),
+    sweep: { scopes, schedule, revoke: bool('LINKGATE_SWEEP_REVOKE', false), extraTargets },
+    logLevel: level as LinkgateConfig['logLevel'],
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
