@@ -1,0 +1,180 @@
+/**
+ * The Event Grid webhook protocol on node:http, at the path Azure Functions Core Tools uses
+ * (`/runtime/webhooks/eventgrid`), so one sender works against `func start` and `linkgate serve`.
+ *
+ * - SubscriptionValidation handshake → 200 {"validationResponse": code}
+ * - CloudEvents abuse-protection handshake: OPTIONS + WebHook-Request-Origin → WebHook-Allowed-Origin
+ * - Notifications in both schemas → 200 only once the batch is handled; 503 when a retry could help
+ * - 400 with a reason for a malformed body, 413 over the size limit, 401 without the shared key
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseDelivery, validationCodeOf, type DeliveredEvent } from '../intake/parse-delivery.js';
+import { parseJsonSafely } from '../intake/parse-json-safely.js';
+import type { Logger } from '../log/create-logger.js';
+import { errorSummary } from '../pipeline/classify-error.js';
+
+export const WEBHOOK_PATH = '/runtime/webhooks/eventgrid';
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WebhookResult {
+  /** Summary returned in the 200 body. */
+  summary: Record<string, unknown>;
+}
+
+export interface WebhookServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /** Handles a parsed batch; throws to make Event Grid redeliver (answered 503). */
+  handle: (events: DeliveredEvent[]) => Promise<WebhookResult>;
+  /** Required on every request when set: `x-functions-key` / `aeg-sas-key` header or `?code=`. */
+  key?: string | undefined;
+  maxBodyBytes?: number;
+}
+
+export interface WebhookServer {
+  url: string;
+  server: Server;
+  /** Stops accepting, lets in-flight deliveries finish, then resolves. */
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Constant-time comparison (digests first, so lengths never leak). */
+export function keyMatches(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw new HttpError(413, `body of ${declared} bytes exceeds the ${limit}-byte limit`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) throw new HttpError(413, `body exceeds the ${limit}-byte limit`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const log = options.logger;
+  const inFlight = new Set<Promise<void>>();
+
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz' && req.method === 'GET') return send(res, 200, { status: 'ok' });
+    if (url.pathname !== WEBHOOK_PATH) return send(res, 404, { error: `not found; Event Grid deliveries go to ${WEBHOOK_PATH}` });
+    if (options.key !== undefined) {
+      const given = headerValue(req, 'x-functions-key') ?? headerValue(req, 'aeg-sas-key') ?? url.searchParams.get('code') ?? undefined;
+      if (!keyMatches(given, options.key)) {
+        // Drain the body so the client sees the answer rather than a reset.
+        req.resume();
+        return send(res, 401, { error: 'missing or wrong key: send it as x-functions-key, aeg-sas-key or ?code=' });
+      }
+    }
+    if (req.method === 'OPTIONS') {
+      const origin = headerValue(req, 'webhook-request-origin');
+      if (origin === undefined) return send(res, 400, { error: 'OPTIONS needs a WebHook-Request-Origin header (CloudEvents abuse protection)' });
+      res.writeHead(200, { 'webhook-allowed-origin': origin, 'webhook-allowed-rate': '*', allow: 'POST, OPTIONS' });
+      res.end();
+      return;
+    }
+    if (req.method !== 'POST') return send(res, 405, { error: 'use POST (or OPTIONS for the CloudEvents handshake)' }, { allow: 'POST, OPTIONS' });
+
+    const text = await readBody(req, limit);
+    const parsed = parseJsonSafely(text);
+    if (!parsed.ok) throw new HttpError(400, parsed.error);
+    const eventType = headerValue(req, 'aeg-event-type');
+    const code = validationCodeOf(parsed.value);
+    if (code !== undefined) {
+      log.info({ eventType }, 'Event Grid subscription validation handshake');
+      return send(res, 200, { validationResponse: code });
+    }
+    if (eventType === 'SubscriptionValidation') throw new HttpError(400, 'SubscriptionValidation without a validation code');
+
+    const delivery = await parseDelivery(parsed.value, headerValue(req, 'content-type'));
+    if (!delivery.ok) throw new HttpError(400, delivery.error);
+    const { events, rejected } = delivery.delivery;
+    for (const bad of rejected) log.warn({ eventId: bad.id, index: bad.index, reason: bad.error }, 'malformed event skipped');
+    if (events.length === 0 && rejected.length > 0) throw new HttpError(400, `no valid event in the delivery: ${rejected[0]?.error ?? ''}`);
+    const started = Date.now();
+    try {
+      const result = await options.handle(events);
+      log.info({ eventIds: events.map((e) => e.id), durationMs: Date.now() - started }, 'delivery handled');
+      return send(res, 200, { ...result.summary, rejected: rejected.length });
+    } catch (error) {
+      log.error({ err: error, eventIds: events.map((e) => e.id) }, 'delivery failed; Event Grid will retry');
+      return send(res, 503, { error: errorSummary(error) }, { 'retry-after': '10' });
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const work = handleRequest(req, res).catch((error: unknown) => {
+      const status = error instanceof HttpError ? error.status : 500;
+      const message = error instanceof HttpError ? error.message : 'internal error';
+      if (status >= 500) log.error({ err: error }, 'request failed');
+      else log.warn({ status, reason: message }, 'request refused');
+      if (!res.headersSent) {
+        send(res, status, { error: message }, status === 413 ? { connection: 'close' } : {});
+      } else res.end();
+      // Unread bodies (413) must not keep the socket busy.
+      req.resume();
+    });
+    const tracked = work.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  });
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.allSettled([...inFlight]);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

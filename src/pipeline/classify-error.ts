@@ -1,0 +1,46 @@
+/**
+ * What a failure means for the invocation. Transient failures (throttling, 5xx, resets, timeouts,
+ * an unreachable audit store) make the invocation fail so Event Grid redelivers; permanent ones
+ * are recorded and the batch goes on.
+ */
+import { scrubSecrets } from '../log/create-logger.js';
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+interface ErrorLike {
+  transient?: unknown;
+  httpStatus?: unknown;
+  code?: unknown;
+  cause?: unknown;
+}
+
+export function isTransientError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as ErrorLike;
+  if (typeof e.transient === 'boolean') return e.transient;
+  if (typeof e.httpStatus === 'number') return e.httpStatus === 408 || e.httpStatus === 429 || e.httpStatus >= 500;
+  if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
+  if (e.cause !== undefined && e.cause !== error) return isTransientError(e.cause);
+  return false;
+}
+
+export function isPreconditionFailed(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as ErrorLike).httpStatus === 412;
+}
+
+/** One line for logs and audit records; secrets scrubbed. */
+export function errorSummary(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return scrubSecrets(text).slice(0, 2000);
+}

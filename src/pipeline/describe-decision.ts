@@ -1,0 +1,20 @@
+/**
+ * The description linkgate writes back to ARM with a decision. Consumers see it in the portal,
+ * so it names the policy and the first reason, is stripped of control characters (reasons can
+ * quote consumer-controlled text) and is capped well under what providers accept.
+ */
+import type { Decision } from '../policy/types.js';
+
+export const MAX_DESCRIPTION_LENGTH = 140;
+
+export function sanitizeText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/gu, ' ');
+}
+
+export function describeDecision(decision: Decision): string {
+  const verb = decision.decision === 'approve' ? 'Approved' : decision.decision === 'reject' ? 'Rejected' : 'Decided';
+  const reason = decision.reasons[0] ?? '';
+  const text = sanitizeText(`${verb} by linkgate policy ${decision.policy ?? '(none)'}${reason === '' ? '' : `: ${reason}`}`);
+  return text.length <= MAX_DESCRIPTION_LENGTH ? text : text.slice(0, MAX_DESCRIPTION_LENGTH - 1) + '…';
+}

@@ -1,0 +1,316 @@
+/**
+ * reconcile(target): the level-triggered heart of linkgate (DESIGN §1). Reads the target's
+ * connections from ARM, decides every Pending one with the compiled policies, and carries the
+ * decision out exactly once:
+ *
+ *   claim (audit intent, idempotency key = connection ID + etag read)
+ *     → approve/reject in ARM → complete the same record with the outcome.
+ *
+ * Only the claimer writes to ARM; a duplicate delivery, a second worker or a later sweep finds
+ * the key claimed (or the connection no longer Pending) and writes nothing. A claim left pending
+ * by a crash is finished by the next reconcile after its lease. If the audit store cannot be
+ * written, nothing is written to ARM (the error propagates and the invocation fails).
+ */
+import type { ArmClient, ArmConnection, EndpointRead } from '../arm/types.js';
+import type { AuditRecord, AuditStore, AuditTrigger } from '../audit/types.js';
+import type { ArmId } from '../ids/arm-id.js';
+import type { Logger } from '../log/create-logger.js';
+import type { CompiledPolicySet } from '../policy/compile-policies.js';
+import { connectionFacts, endpointFacts } from '../policy/connection-facts.js';
+import { evaluate } from '../policy/evaluate.js';
+import type { Decision, EvaluationCase } from '../policy/types.js';
+import { describeDecision } from './describe-decision.js';
+import { isPreconditionFailed, isTransientError, errorSummary } from './classify-error.js';
+import type { InvocationCaches } from './invocation-caches.js';
+
+export interface ReconcileDeps {
+  arm: ArmClient;
+  store: AuditStore;
+  policies: CompiledPolicySet;
+  logger: Logger;
+  caches: InvocationCaches;
+  /** Decide and record, never write to ARM. */
+  dryRun: boolean;
+  leaseMs: number;
+  now: () => Date;
+  newId: () => string;
+}
+
+export type ConnectionResult =
+  | 'approved'
+  | 'rejected'
+  | 'manual'
+  | 'ignored'
+  /** Decided (approve/reject) but not written: dry run or audit mode. */
+  | 'recorded'
+  /** Another delivery, worker or earlier run owns or already finished this decision. */
+  | 'owned'
+  | 'failed';
+
+export interface TargetOutcome {
+  target: string;
+  connections: number;
+  pending: number;
+  results: Record<ConnectionResult, number>;
+  /** Records finished for claims an earlier, interrupted attempt left pending. */
+  recovered: number;
+  errors: string[];
+  /** A failure worth retrying (throttling, 5xx, store down): the invocation should fail so Event Grid redelivers. */
+  transient: boolean;
+}
+
+const MAX_DECIDE_ATTEMPTS = 3;
+
+function emptyOutcome(target: ArmId): TargetOutcome {
+  return {
+    target: target.text,
+    connections: 0,
+    pending: 0,
+    results: { approved: 0, rejected: 0, manual: 0, ignored: 0, recorded: 0, owned: 0, failed: 0 },
+    recovered: 0,
+    errors: [],
+    transient: false,
+  };
+}
+
+function statusOf(connection: ArmConnection | undefined): string | undefined {
+  return connection === undefined ? undefined : connectionFacts(connection).status;
+}
+
+function etagOfKey(key: string): string {
+  return key.slice(key.lastIndexOf('|') + 1);
+}
+
+function wantedStatus(decision: Decision['decision']): 'Approved' | 'Rejected' | undefined {
+  return decision === 'approve' ? 'Approved' : decision === 'reject' ? 'Rejected' : undefined;
+}
+
+export async function reconcileTarget(target: ArmId, trigger: AuditTrigger, deps: ReconcileDeps): Promise<TargetOutcome> {
+  const outcome = emptyOutcome(target);
+  const log = deps.logger.child({ target: target.text });
+  try {
+    outcome.recovered = await finishInterruptedClaims(target, deps, log);
+    const connections = await deps.arm.listConnections(target.text);
+    outcome.connections = connections.length;
+    for (const listed of connections) {
+      if (!connectionFacts(listed).isPending) continue;
+      outcome.pending++;
+      let connection: ArmConnection | undefined = listed;
+      let siblings = connections;
+      for (let attempt = 1; connection !== undefined && attempt <= MAX_DECIDE_ATTEMPTS; attempt++) {
+        const step = await decideAndAct(target, connection, siblings, trigger, deps, log);
+        if (step !== 'changed') {
+          outcome.results[step]++;
+          break;
+        }
+        // 412: the connection changed between our read and our write. Read again and decide again.
+        connection = await deps.arm.getConnection(listed.id);
+        if (connection === undefined || !connectionFacts(connection).isPending) break;
+        siblings = connections.map((c) => (c.id === listed.id ? (connection as ArmConnection) : c));
+        if (attempt === MAX_DECIDE_ATTEMPTS) outcome.results.failed++;
+      }
+    }
+  } catch (error) {
+    outcome.errors.push(errorSummary(error));
+    outcome.transient = isTransientError(error);
+    log.error({ err: error, transient: outcome.transient }, 'reconcile failed for target');
+  }
+  return outcome;
+}
+
+/** Claims whose writer died between intent and outcome, once their lease has expired. */
+async function finishInterruptedClaims(target: ArmId, deps: ReconcileDeps, log: Logger): Promise<number> {
+  let finished = 0;
+  for (const record of await deps.store.incomplete(target.key)) {
+    if (record.leaseUntil !== undefined && Date.parse(record.leaseUntil) > deps.now().getTime()) continue;
+    const current = await deps.arm.getConnection(record.connectionId);
+    const facts = current === undefined ? undefined : connectionFacts(current);
+    // Still Pending with the etag the claim was made for: the main pass takes the claim over and acts.
+    if (facts?.isPending === true && (current?.etag ?? '') === etagOfKey(record.idempotencyKey)) continue;
+    const taken = await deps.store.takeOver(record, new Date(deps.now().getTime() + deps.leaseMs));
+    if (!taken.taken) continue;
+    const wanted = wantedStatus(record.decision);
+    const succeeded = wanted !== undefined && facts?.status?.toLowerCase() === wanted.toLowerCase();
+    await deps.store.complete({
+      ...taken.record,
+      action: succeeded
+        ? { status: 'succeeded', error: 'finished after an interrupted attempt: ARM already shows ' + wanted }
+        : { status: 'superseded', error: `finished after an interrupted attempt: ARM shows ${facts?.status ?? 'no such connection'}` },
+    });
+    log.warn({ connection: record.connectionId, recordId: record.id, status: facts?.status }, 'finished an interrupted decision');
+    finished++;
+  }
+  return finished;
+}
+
+async function readEndpoint(deps: ReconcileDeps, endpointId: string | undefined): Promise<EndpointRead | undefined> {
+  if (endpointId === undefined) return undefined;
+  return deps.caches.endpoint(endpointId, () => deps.arm.getPrivateEndpoint(endpointId));
+}
+
+async function buildCase(
+  target: ArmId,
+  connection: ArmConnection,
+  siblings: ArmConnection[],
+  deps: ReconcileDeps,
+): Promise<{ evaluationCase: EvaluationCase; endpoint: EndpointRead | undefined }> {
+  const needs = deps.policies.requirements(target.key);
+  const facts = connectionFacts(connection);
+  const endpoint = needs.endpoint ? await readEndpoint(deps, facts.privateEndpointId) : undefined;
+  const subscription = facts.consumerSubscriptionId;
+  const tenant =
+    needs.tenant && subscription !== undefined
+      ? await deps.caches.tenant(subscription, () => deps.arm.homeTenantOf(subscription))
+      : undefined;
+  const evaluationCase: EvaluationCase = { connection };
+  if (endpoint?.readable === true) evaluationCase.privateEndpoint = endpoint.endpoint;
+  else if (endpoint !== undefined) evaluationCase.privateEndpointUnavailable = `private endpoint not readable (HTTP ${endpoint.httpStatus}: ${endpoint.reason})`;
+  else if (needs.endpoint) evaluationCase.privateEndpointUnavailable = 'the connection names no private endpoint';
+  if (needs.targetConnections) evaluationCase.targetConnections = siblings;
+  if (tenant !== undefined) evaluationCase.consumerTenantId = tenant;
+  return { evaluationCase, endpoint };
+}
+
+function recordFor(
+  target: ArmId,
+  connection: ArmConnection,
+  decision: Decision,
+  endpoint: EndpointRead | undefined,
+  evaluationCase: EvaluationCase,
+  trigger: AuditTrigger,
+  enforced: boolean,
+  deps: ReconcileDeps,
+  started: number,
+): AuditRecord {
+  const facts = connectionFacts(connection);
+  const record: AuditRecord = {
+    id: deps.newId(),
+    time: deps.now().toISOString(),
+    trigger,
+    target: target.text,
+    connectionId: connection.id,
+    privateEndpointId: facts.privateEndpointId ?? '',
+    consumerSubscriptionId: facts.consumerSubscriptionId ?? '',
+    requestMessage: facts.requestMessage,
+    previousStatus: facts.status ?? '',
+    decision: decision.decision,
+    enforced,
+    policy: decision.policy,
+    reasons: decision.reasons,
+    shadow: decision.shadow,
+    policyRevision: deps.policies.revision,
+    action: { status: 'skipped' },
+    durationMs: Date.now() - started,
+    idempotencyKey: `${connection.id.toLowerCase()}|${connection.etag ?? ''}`,
+    kind: 'decision',
+  };
+  if (evaluationCase.consumerTenantId !== undefined) record.consumerTenantId = evaluationCase.consumerTenantId;
+  if (endpoint?.readable === true) {
+    const details = endpointFacts(endpoint.endpoint);
+    if (details.subnetId !== undefined) record.subnetId = details.subnetId;
+    if (details.ipAddresses.length > 0) record.ipAddresses = details.ipAddresses;
+  }
+  return record;
+}
+
+/** Decides one Pending connection and carries the decision out. 'changed' = 412, read again. */
+async function decideAndAct(
+  target: ArmId,
+  connection: ArmConnection,
+  siblings: ArmConnection[],
+  trigger: AuditTrigger,
+  deps: ReconcileDeps,
+  targetLog: Logger,
+): Promise<ConnectionResult | 'changed'> {
+  const started = Date.now();
+  const log = targetLog.child({ connection: connection.id });
+  const { evaluationCase, endpoint } = await buildCase(target, connection, siblings, deps);
+  const decision = evaluate(deps.policies, evaluationCase);
+  if (decision.decision === 'ignore' && decision.shadow.length === 0) {
+    log.debug({ reasons: decision.reasons }, 'not governed');
+    return 'ignored';
+  }
+  const wanted = wantedStatus(decision.decision);
+  const writes = wanted !== undefined && !deps.dryRun;
+  const record = recordFor(target, connection, decision, endpoint, evaluationCase, trigger, decision.policy !== null && !deps.dryRun, deps, started);
+
+  if (!writes) {
+    await appendOnce(record, deps);
+    log.info({ decision: decision.decision, policy: decision.policy, dryRun: deps.dryRun, reasons: decision.reasons }, 'decided; nothing to write');
+    return wanted !== undefined ? 'recorded' : decision.decision === 'manual' ? 'manual' : 'ignored';
+  }
+
+  const leaseUntil = new Date(deps.now().getTime() + deps.leaseMs).toISOString();
+  let claimed: AuditRecord;
+  const claim = await deps.store.claim({ ...record, action: { status: 'pending' }, leaseUntil });
+  if (claim.claimed) {
+    claimed = claim.record;
+  } else {
+    const existing = claim.existing;
+    const expired = existing.leaseUntil === undefined || Date.parse(existing.leaseUntil) <= deps.now().getTime();
+    if (existing.action.status !== 'pending' || !expired) {
+      log.debug({ recordId: existing.id, status: existing.action.status }, 'decision owned by another delivery or worker');
+      return 'owned';
+    }
+    const taken = await deps.store.takeOver(existing, new Date(leaseUntil));
+    if (!taken.taken) return 'owned';
+    // Finish the interrupted decision under its original record, with today's policies.
+    claimed = {
+      ...taken.record,
+      decision: record.decision,
+      policy: record.policy,
+      reasons: [...record.reasons, 'finished after an interrupted attempt (lease expired)'],
+      shadow: record.shadow,
+      policyRevision: record.policyRevision,
+    };
+  }
+
+  try {
+    const result = await deps.arm.setConnectionStatus({ connection, status: wanted, description: describeDecision(decision) });
+    const now = statusOf(result.connection);
+    const confirmed = now?.toLowerCase() === wanted.toLowerCase();
+    const action: AuditRecord['action'] = { status: confirmed ? 'succeeded' : 'failed', httpStatus: result.httpStatus };
+    if (result.armRequestId !== undefined) action.armRequestId = result.armRequestId;
+    if (!confirmed) action.error = `ARM reports status ${now ?? 'unknown'} after the write`;
+    await deps.store.complete({ ...claimed, action, durationMs: Date.now() - started });
+    log.info({ decision: decision.decision, policy: decision.policy, httpStatus: result.httpStatus, confirmed }, `connection ${wanted.toLowerCase()}`);
+    if (!confirmed) return 'failed';
+    return wanted === 'Approved' ? 'approved' : 'rejected';
+  } catch (error) {
+    const summary = errorSummary(error);
+    const details = error as { httpStatus?: number; requestId?: string };
+    const action: AuditRecord['action'] = { status: 'failed', error: summary };
+    if (typeof details.httpStatus === 'number') action.httpStatus = details.httpStatus;
+    if (typeof details.requestId === 'string') action.armRequestId = details.requestId;
+    if (isPreconditionFailed(error)) {
+      await deps.store.complete({ ...claimed, action: { ...action, status: 'superseded' }, durationMs: Date.now() - started });
+      log.info('connection changed before our write (412); reading it again');
+      return 'changed';
+    }
+    if (isTransientError(error)) {
+      // Release the claim at once so the redelivery Event Grid makes after this failure can retry.
+      await deps.store.complete({ ...claimed, action: { ...action, status: 'pending' }, leaseUntil: deps.now().toISOString(), durationMs: Date.now() - started });
+      throw error;
+    }
+    await deps.store.complete({ ...claimed, action, durationMs: Date.now() - started });
+    log.error({ err: error, decision: decision.decision }, 'ARM refused the decision');
+    return 'failed';
+  }
+}
+
+/**
+ * Records that write nothing claim nothing; to keep duplicates and periodic sweeps from piling up
+ * identical records, one is written per connection state, decision and policy revision.
+ */
+async function appendOnce(record: AuditRecord, deps: ReconcileDeps): Promise<void> {
+  const previous = await deps.store.findByKey(record.idempotencyKey);
+  const same = previous.some(
+    (p) =>
+      p.decision === record.decision &&
+      p.enforced === record.enforced &&
+      p.policyRevision === record.policyRevision &&
+      (p.kind ?? 'decision') === (record.kind ?? 'decision') &&
+      p.action.status === 'skipped',
+  );
+  if (!same) await deps.store.append(record);
+}
