@@ -1,0 +1,23 @@
+/**
+ * Timer trigger: the level-triggered safety net. Finds every governed target with Pending
+ * connections (Resource Graph, plus targets it cannot see listed in settings), reconciles them
+ * exactly as events do, and reports drift. Schedule: app setting LINKGATE_SWEEP_SCHEDULE (NCRONTAB).
+ */
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { sharedRuntime } from '../src/runtime/create-runtime.js';
+import { runSweep } from '../src/sweep/run-sweep.js';
+
+export async function sweep(timer: Timer, context: InvocationContext): Promise<void> {
+  const runtime = await sharedRuntime();
+  const logger = runtime.logger.child({ invocationId: context.invocationId, trigger: 'sweep' });
+  try {
+    const summary = await runSweep(runtime, { logger, revoke: runtime.config.sweep.revoke });
+    context.log(`linkgate sweep${timer.isPastDue ? ' (past due)' : ''}: ${JSON.stringify(summary.totals)}`);
+    if (summary.totals.errors > 0) throw new Error(`sweep finished with ${summary.totals.errors} error(s): ${summary.errors.slice(0, 3).join('; ')}`);
+  } catch (error) {
+    context.error(`linkgate sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
+  }
+}
+
+app.timer('sweep', { schedule: '%LINKGATE_SWEEP_SCHEDULE%', handler: sweep });

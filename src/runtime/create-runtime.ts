@@ -1,0 +1,94 @@
+/**
+ * Wires the adapters together from configuration: policies (loaded, validated, compiled once),
+ * the ARM client, the audit store and the logger. Every host (Functions, `linkgate serve`,
+ * `linkgate reconcile`, the demo) builds one of these; heavy modules are imported lazily so a
+ * Functions cold start pays only for what it uses.
+ */
+import type { Dispatcher } from 'undici';
+import type { ArmClient } from '../arm/types.js';
+import type { AuditStore } from '../audit/types.js';
+import { readConfig, type LinkgateConfig } from '../config/read-config.js';
+import { createLogger, type Logger } from '../log/create-logger.js';
+import type { PipelineDeps } from '../pipeline/handle-events.js';
+import { defaultReconcileClock } from '../pipeline/handle-events.js';
+import type { CompiledPolicySet } from '../policy/compile-policies.js';
+import type { PolicySet } from '../policy/types.js';
+
+export interface Runtime {
+  config: LinkgateConfig;
+  logger: Logger;
+  policySet: PolicySet;
+  policies: CompiledPolicySet;
+  arm: ArmClient;
+  store: AuditStore;
+  pipeline: PipelineDeps;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  /** undici dispatcher for ARM (tests inject one). */
+  dispatcher?: Dispatcher;
+  /** Overrides for the ARM client (e.g. pacing in tests and benchmarks). */
+  armOptions?: Record<string, unknown>;
+}
+
+export async function createRuntime(config: LinkgateConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const [{ loadPolicySetOrThrow }, { compilePolicies }, { createArmClient }, { openAuditStore }] = await Promise.all([
+    import('../policy/load-policies.js'),
+    import('../policy/compile-policies.js'),
+    import('../arm/arm-client.js'),
+    import('../audit/open-audit-store.js'),
+  ]);
+  const policySet = await loadPolicySetOrThrow(config.policyDir);
+  const policies = compilePolicies(policySet);
+  const arm = createArmClient({
+    endpoint: config.armEndpoint,
+    credential: config.armToken === undefined ? undefined : { token: config.armToken },
+    logger,
+    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+    ...options.armOptions,
+  });
+  const store = await openAuditStore(config.audit, { logger });
+  logger.info({ policies: policies.policyNames, revision: policies.revision, auditStore: config.audit.kind, dryRun: config.dryRun }, 'linkgate runtime ready');
+  const pipeline: PipelineDeps = {
+    arm,
+    store,
+    policies,
+    logger,
+    dryRun: config.dryRun,
+    leaseMs: config.leaseSeconds * 1000,
+    concurrency: config.concurrency,
+    ...defaultReconcileClock(),
+  };
+  return {
+    config,
+    logger,
+    policySet,
+    policies,
+    arm,
+    store,
+    pipeline,
+    async close() {
+      await Promise.allSettled([arm.close(), store.close()]);
+    },
+  };
+}
+
+let shared: Promise<Runtime> | undefined;
+
+/**
+ * One runtime per Functions worker process, built on first use from the app settings. A failed
+ * start is not cached, so the next invocation tries again (and logs why it failed).
+ */
+export function sharedRuntime(env: Readonly<Record<string, string | undefined>> = process.env): Promise<Runtime> {
+  if (shared === undefined) {
+    const starting = (async () => createRuntime(readConfig(env)))();
+    shared = starting;
+    starting.catch(() => {
+      if (shared === starting) shared = undefined;
+    });
+  }
+  return shared;
+}
