@@ -57,6 +57,8 @@ export interface TargetOutcome {
   errors: string[];
   /** A failure worth retrying (throttling, 5xx, store down): the invocation should fail so Event Grid redelivers. */
   transient: boolean;
+  /** The connections as listed from ARM (for the sweep's drift report). */
+  seen: ArmConnection[];
 }
 
 const MAX_DECIDE_ATTEMPTS = 3;
@@ -70,6 +72,7 @@ function emptyOutcome(target: ArmId): TargetOutcome {
     recovered: 0,
     errors: [],
     transient: false,
+    seen: [],
   };
 }
 
@@ -81,7 +84,7 @@ function etagOfKey(key: string): string {
   return key.slice(key.lastIndexOf('|') + 1);
 }
 
-function wantedStatus(decision: Decision['decision']): 'Approved' | 'Rejected' | undefined {
+export function wantedStatus(decision: Decision['decision']): 'Approved' | 'Rejected' | undefined {
   return decision === 'approve' ? 'Approved' : decision === 'reject' ? 'Rejected' : undefined;
 }
 
@@ -92,6 +95,7 @@ export async function reconcileTarget(target: ArmId, trigger: AuditTrigger, deps
     outcome.recovered = await finishInterruptedClaims(target, deps, log);
     const connections = await deps.arm.listConnections(target.text);
     outcome.connections = connections.length;
+    outcome.seen = connections;
     for (const listed of connections) {
       if (!connectionFacts(listed).isPending) continue;
       outcome.pending++;
@@ -148,7 +152,7 @@ async function readEndpoint(deps: ReconcileDeps, endpointId: string | undefined)
   return deps.caches.endpoint(endpointId, () => deps.arm.getPrivateEndpoint(endpointId));
 }
 
-async function buildCase(
+export async function buildCase(
   target: ArmId,
   connection: ArmConnection,
   siblings: ArmConnection[],
@@ -171,7 +175,7 @@ async function buildCase(
   return { evaluationCase, endpoint };
 }
 
-function recordFor(
+export function recordFor(
   target: ArmId,
   connection: ArmConnection,
   decision: Decision,
@@ -240,6 +244,22 @@ async function decideAndAct(
     return wanted !== undefined ? 'recorded' : decision.decision === 'manual' ? 'manual' : 'ignored';
   }
 
+  return carryOutDecision(connection, decision, record, wanted, deps, log, started);
+}
+
+/**
+ * Claims the decision, writes it to ARM and completes the record: the exactly-once protocol.
+ * 'changed' means 412 (the connection moved under us): the caller reads it again and decides again.
+ */
+export async function carryOutDecision(
+  connection: ArmConnection,
+  decision: Decision,
+  record: AuditRecord,
+  wanted: 'Approved' | 'Rejected',
+  deps: ReconcileDeps,
+  log: Logger,
+  started: number,
+): Promise<ConnectionResult | 'changed'> {
   const leaseUntil = new Date(deps.now().getTime() + deps.leaseMs).toISOString();
   let claimed: AuditRecord;
   const claim = await deps.store.claim({ ...record, action: { status: 'pending' }, leaseUntil });
@@ -298,11 +318,12 @@ async function decideAndAct(
   }
 }
 
+
 /**
  * Records that write nothing claim nothing; to keep duplicates and periodic sweeps from piling up
  * identical records, one is written per connection state, decision and policy revision.
  */
-async function appendOnce(record: AuditRecord, deps: ReconcileDeps): Promise<void> {
+export async function appendOnce(record: AuditRecord, deps: ReconcileDeps): Promise<void> {
   const previous = await deps.store.findByKey(record.idempotencyKey);
   const same = previous.some(
     (p) =>
