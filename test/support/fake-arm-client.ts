@@ -1,0 +1,143 @@
+/**
+ * An in-memory ArmClient for pipeline unit tests: connections per target with etags that move on
+ * every write, endpoints, tenants, and scripted failures per operation. Integration tests use the
+ * ARM emulator over HTTP instead; this double keeps the pipeline's own logic fast to test.
+ */
+import type { ArmClient, ArmConnection, EndpointRead, ResourceGraphRequest, SetStatusRequest, SetStatusResult } from '../../src/arm/types.js';
+import { targetOfConnectionId } from '../../src/ids/arm-id.js';
+
+export type FakeOperation = 'list' | 'get' | 'endpoint' | 'tenant' | 'write' | 'graph';
+
+export class FakeArmError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FakeArmError';
+  }
+}
+
+export interface FakeArm extends ArmClient {
+  connections: Map<string, ArmConnection[]>;
+  endpoints: Map<string, Record<string, unknown>>;
+  tenants: Map<string, string>;
+  writes: { connectionId: string; status: string; etag: string | undefined }[];
+  calls: { op: FakeOperation; id: string }[];
+  /** Throw `error` on the next `times` calls of `op`. */
+  failNext(op: FakeOperation, error: Error, times?: number): void;
+  /** Run `hook` just before the next write is applied (e.g. to change the connection: a 412 race). */
+  beforeNextWrite(hook: (request: SetStatusRequest) => void): void;
+  /** Adds a Pending connection and returns it. */
+  addConnection(target: string, name: string, endpointId: string, description?: string, status?: string): ArmConnection;
+}
+
+let etagCounter = 0;
+const nextEtag = (): string => `W/"${++etagCounter}"`;
+
+export function connectionStatus(connection: ArmConnection | undefined): string | undefined {
+  return connection?.properties?.privateLinkServiceConnectionState?.status;
+}
+
+export function createFakeArm(): FakeArm {
+  const connections = new Map<string, ArmConnection[]>();
+  const endpoints = new Map<string, Record<string, unknown>>();
+  const tenants = new Map<string, string>();
+  const writes: FakeArm['writes'] = [];
+  const calls: FakeArm['calls'] = [];
+  const failures: { op: FakeOperation; error: Error; times: number }[] = [];
+  let writeHook: ((request: SetStatusRequest) => void) | undefined;
+
+  const maybeFail = (op: FakeOperation, id: string): void => {
+    calls.push({ op, id });
+    const failure = failures.find((f) => f.op === op && f.times > 0);
+    if (failure !== undefined) {
+      failure.times--;
+      throw failure.error;
+    }
+  };
+  const find = (connectionId: string): { list: ArmConnection[]; index: number } | undefined => {
+    const target = targetOfConnectionId(connectionId);
+    if (!target.ok) return undefined;
+    const list = connections.get(target.id.key) ?? [];
+    const index = list.findIndex((c) => c.id.toLowerCase() === connectionId.toLowerCase());
+    return index < 0 ? undefined : { list, index };
+  };
+  const clone = (c: ArmConnection): ArmConnection => structuredClone(c);
+
+  return {
+    connections,
+    endpoints,
+    tenants,
+    writes,
+    calls,
+    failNext(op, error, times = 1) {
+      failures.push({ op, error, times });
+    },
+    beforeNextWrite(hook) {
+      writeHook = hook;
+    },
+    addConnection(target, name, endpointId, description = '', status = 'Pending') {
+      const connection: ArmConnection = {
+        id: `${target}/privateEndpointConnections/${name}`,
+        name,
+        etag: nextEtag(),
+        properties: {
+          privateEndpoint: { id: endpointId },
+          privateLinkServiceConnectionState: { status, description, actionsRequired: 'None' },
+          provisioningState: 'Succeeded',
+        },
+      };
+      const key = target.toLowerCase();
+      connections.set(key, [...(connections.get(key) ?? []), connection]);
+      return clone(connection);
+    },
+    async listConnections(targetId) {
+      maybeFail('list', targetId);
+      return (connections.get(targetId.toLowerCase()) ?? []).map(clone);
+    },
+    async getConnection(connectionId) {
+      maybeFail('get', connectionId);
+      const found = find(connectionId);
+      return found === undefined ? undefined : clone(found.list[found.index] as ArmConnection);
+    },
+    async getPrivateEndpoint(id): Promise<EndpointRead> {
+      maybeFail('endpoint', id);
+      const endpoint = endpoints.get(id.toLowerCase());
+      return endpoint === undefined ? { readable: false, httpStatus: 403, reason: 'AuthorizationFailed' } : { readable: true, endpoint: structuredClone(endpoint) };
+    },
+    async setConnectionStatus(request): Promise<SetStatusResult> {
+      maybeFail('write', request.connection.id);
+      const hook = writeHook;
+      writeHook = undefined;
+      hook?.(request);
+      const found = find(request.connection.id);
+      if (found === undefined) throw new FakeArmError(404, 'connection not found');
+      const current = found.list[found.index] as ArmConnection;
+      if (current.etag !== request.connection.etag) throw new FakeArmError(412, 'etag mismatch');
+      if (connectionStatus(current) !== 'Pending') throw new FakeArmError(400, 'PrivateEndpointConnectionStatusNotPending');
+      const updated: ArmConnection = {
+        ...current,
+        etag: nextEtag(),
+        properties: {
+          ...current.properties,
+          privateLinkServiceConnectionState: { status: request.status, description: request.description, actionsRequired: 'None' },
+        },
+      };
+      found.list[found.index] = updated;
+      writes.push({ connectionId: current.id, status: request.status, etag: request.connection.etag });
+      return { connection: clone(updated), httpStatus: 200, armRequestId: `req-${writes.length}` };
+    },
+    async homeTenantOf(subscriptionId) {
+      maybeFail('tenant', subscriptionId);
+      return tenants.get(subscriptionId.toLowerCase());
+    },
+    async *queryResourceGraph(request: ResourceGraphRequest) {
+      maybeFail('graph', request.query);
+      for (const [target, list] of connections) {
+        yield { id: target, type: '', subscriptionId: target.split('/')[2], privateEndpointConnections: list.map(clone) };
+      }
+    },
+    async close() {},
+  };
+}
