@@ -1,0 +1,169 @@
+/**
+ * ARM resource ID patterns, as policy `targets` and subnet entries use them: `*` stands for one
+ * path segment (or, inside a segment, any run of characters in it: `pls-*`), `**` for any number
+ * of segments, zero included. Matching is case-insensitive, like ARM. Many patterns are indexed
+ * by their literal leading segments so that a lookup touches only the candidates that can match.
+ */
+import { isGuid } from './guid.js';
+import { parseArmId } from './arm-id.js';
+
+type SegmentMatcher = { kind: 'literal'; text: string } | { kind: 'any' } | { kind: 'glob'; regex: RegExp } | { kind: 'deep' };
+
+export interface IdPattern {
+  /** The pattern as its author wrote it. */
+  text: string;
+  /** Lower-case literal segments before the first wildcard, joined with '/', with a leading '/'. */
+  prefix: string;
+  prefixSegments: number;
+  /** The whole pattern when it has no wildcard: then a match is a string comparison. */
+  literal: string | undefined;
+  segments: SegmentMatcher[];
+}
+
+export type IdPatternResult = { ok: true; pattern: IdPattern } | { ok: false; error: string };
+
+const FORBIDDEN = /[?#%\\\s\u0000-\u001f\u007f]/u;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+}
+
+export function compileIdPattern(input: unknown): IdPatternResult {
+  if (typeof input !== 'string' || input.length === 0) return { ok: false, error: 'must be a non-empty string' };
+  if (input.length > 2048) return { ok: false, error: 'longer than 2048 characters' };
+  if (FORBIDDEN.test(input)) return { ok: false, error: 'contains a query, fragment, percent-encoding, backslash, space or control character' };
+  if (!input.startsWith('/')) return { ok: false, error: "must start with '/subscriptions/'" };
+  const raw = (input.endsWith('/') ? input.slice(0, -1) : input).slice(1).split('/');
+  if (raw.some((s) => s.length === 0)) return { ok: false, error: "has an empty path segment ('//')" };
+  if (raw.some((s) => s === '.' || s === '..')) return { ok: false, error: "has a '.' or '..' segment" };
+  if (raw[0]?.toLowerCase() !== 'subscriptions') return { ok: false, error: "must start with '/subscriptions/'" };
+  const subscription = raw[1];
+  if (subscription !== undefined && !subscription.includes('*') && !isGuid(subscription)) {
+    return { ok: false, error: `subscription '${subscription}' is not a GUID or a wildcard` };
+  }
+  const hasWildcard = raw.some((s) => s.includes('*'));
+  if (!hasWildcard) {
+    const parsed = parseArmId(input);
+    if (!parsed.ok) return { ok: false, error: `not an ARM resource ID: ${parsed.error}` };
+    return { ok: true, pattern: { text: input, prefix: parsed.id.key, prefixSegments: raw.length, literal: parsed.id.key, segments: raw.map((s) => ({ kind: 'literal', text: s.toLowerCase() })) } };
+  }
+  const segments: SegmentMatcher[] = [];
+  for (const segment of raw) {
+    const lower = segment.toLowerCase();
+    if (lower === '**') {
+      if (segments[segments.length - 1]?.kind === 'deep') continue;
+      segments.push({ kind: 'deep' });
+    } else if (lower === '*') segments.push({ kind: 'any' });
+    else if (lower.includes('**')) return { ok: false, error: `'**' must be a whole segment, not part of '${segment}'` };
+    else if (lower.includes('*')) segments.push({ kind: 'glob', regex: new RegExp(`^${lower.split('*').map(escapeRegex).join('[^/]*')}$`, 'u') });
+    else segments.push({ kind: 'literal', text: lower });
+  }
+  if (!segments.some((s) => s.kind === 'deep') && segments.length % 2 !== 0) {
+    return { ok: false, error: 'an ARM resource ID has an even number of segments (type/name pairs); this pattern has an odd number' };
+  }
+  let prefixSegments = 0;
+  while (prefixSegments < segments.length && segments[prefixSegments]!.kind === 'literal') prefixSegments++;
+  const prefix = '/' + raw.slice(0, prefixSegments).join('/').toLowerCase();
+  return { ok: true, pattern: { text: input, prefix, prefixSegments, literal: undefined, segments } };
+}
+
+function matchFrom(matchers: SegmentMatcher[], m: number, segments: readonly string[], s: number): boolean {
+  for (; m < matchers.length; m++, s++) {
+    const matcher = matchers[m]!;
+    if (matcher.kind === 'deep') {
+      if (m === matchers.length - 1) return true;
+      for (let skip = s; skip <= segments.length; skip++) if (matchFrom(matchers, m + 1, segments, skip)) return true;
+      return false;
+    }
+    const segment = segments[s];
+    if (segment === undefined) return false;
+    if (matcher.kind === 'literal' ? matcher.text !== segment : matcher.kind === 'glob' ? !matcher.regex.test(segment) : false) return false;
+  }
+  return s === segments.length;
+}
+
+/** Matches a normalised lower-case ID (ArmId.key) split into segments. */
+export function matchIdSegments(pattern: IdPattern, keySegments: readonly string[]): boolean {
+  if (pattern.literal !== undefined) return pattern.literal === '/' + keySegments.join('/');
+  return matchFrom(pattern.segments, 0, keySegments, 0);
+}
+
+/** Convenience for one-off checks (audit filters, tests); the index below is the fast path. */
+export function matchIdPattern(pattern: IdPattern, id: string): boolean {
+  const parsed = parseArmId(id);
+  if (!parsed.ok) return false;
+  return matchIdSegments(pattern, parsed.id.key.slice(1).split('/'));
+}
+
+/**
+ * Many patterns, each with a payload. `find` returns the payloads of every pattern matching an ID
+ * key; literal patterns are one hash lookup, the rest are bucketed by their literal prefix.
+ */
+export class IdPatternIndex<E> {
+  private readonly literals = new Map<string, E[]>();
+  private readonly byPrefix = new Map<string, Array<{ pattern: IdPattern; entry: E }>>();
+  /** Prefix lengths (in segments) present in `byPrefix`, ascending. */
+  private readonly prefixLengths: number[];
+  readonly size: number;
+
+  constructor(items: ReadonlyArray<{ pattern: IdPattern; entry: E }>) {
+    const lengths = new Set<number>();
+    for (const item of items) {
+      if (item.pattern.literal !== undefined) {
+        const list = this.literals.get(item.pattern.literal) ?? [];
+        list.push(item.entry);
+        this.literals.set(item.pattern.literal, list);
+      } else {
+        const list = this.byPrefix.get(item.pattern.prefix) ?? [];
+        list.push(item);
+        this.byPrefix.set(item.pattern.prefix, list);
+        lengths.add(item.pattern.prefixSegments);
+      }
+    }
+    this.prefixLengths = [...lengths].sort((a, b) => a - b);
+    this.size = items.length;
+  }
+
+  /** Calls `visit` for each matching entry until it returns true; returns that entry. `key` is an ArmId.key. */
+  findFirst(key: string, accept: (entry: E) => boolean = () => true): E | undefined {
+    const exact = this.literals.get(key);
+    if (exact !== undefined) for (const entry of exact) if (accept(entry)) return entry;
+    if (this.prefixLengths.length === 0) return undefined;
+    let segments: string[] | undefined;
+    for (const length of this.prefixLengths) {
+      const end = nthSlash(key, length + 1);
+      const prefix = end < 0 ? (countSegments(key) === length ? key : undefined) : key.slice(0, end);
+      if (prefix === undefined) break;
+      const candidates = this.byPrefix.get(prefix);
+      if (candidates === undefined) continue;
+      segments ??= key.slice(1).split('/');
+      for (const { pattern, entry } of candidates) if (matchIdSegments(pattern, segments) && accept(entry)) return entry;
+    }
+    return undefined;
+  }
+
+  findAll(key: string): E[] {
+    const found: E[] = [];
+    this.findFirst(key, (entry) => {
+      found.push(entry);
+      return false;
+    });
+    return found;
+  }
+}
+
+/** Index of the n-th '/' (1-based), or -1. */
+function nthSlash(text: string, n: number): number {
+  let index = -1;
+  for (let i = 0; i < n; i++) {
+    index = text.indexOf('/', index + 1);
+    if (index < 0) return -1;
+  }
+  return index;
+}
+
+function countSegments(key: string): number {
+  let count = 0;
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) === 47) count++;
+  return count;
+}

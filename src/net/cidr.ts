@@ -1,0 +1,62 @@
+/**
+ * CIDR blocks as closed intervals of addresses. Parsing is strict: a block with host bits set
+ * (`10.20.1.0/16`) is refused with the canonical form as the fix, because it almost always means
+ * the author meant a different, narrower range.
+ */
+import { formatIpv4, formatIpv6, mappedIpv4, parseIpv4, parseIpv6 } from './ip-address.js';
+
+export type Cidr =
+  | { version: 4; start: number; end: number; prefix: number; text: string }
+  | { version: 6; start: bigint; end: bigint; prefix: number; text: string };
+
+export type CidrResult = { ok: true; cidr: Cidr } | { ok: false; error: string; fix?: string };
+
+function parsePrefix(text: string, max: number): number {
+  if (!/^(0|[1-9][0-9]{0,2})$/u.test(text)) return -1;
+  const n = Number(text);
+  return n <= max ? n : -1;
+}
+
+/** Parses `a.b.c.d/n`, an IPv6 block, or a bare address (a /32 or /128). */
+export function parseCidr(input: unknown): CidrResult {
+  if (typeof input !== 'string' || input.length === 0 || input.length > 64) return { ok: false, error: 'not an IP address or CIDR block' };
+  const slash = input.indexOf('/');
+  const addressText = slash < 0 ? input : input.slice(0, slash);
+  const prefixText = slash < 0 ? undefined : input.slice(slash + 1);
+
+  const v4 = parseIpv4(addressText);
+  if (v4 >= 0) {
+    const prefix = prefixText === undefined ? 32 : parsePrefix(prefixText, 32);
+    if (prefix < 0) return { ok: false, error: `prefix '/${prefixText ?? ''}' is not 0..32` };
+    const size = 2 ** (32 - prefix);
+    const start = Math.floor(v4 / size) * size;
+    if (start !== v4) {
+      const canonical = `${formatIpv4(start)}/${prefix}`;
+      return { ok: false, error: `host bits are set in '${input}'`, fix: `write '${canonical}'` };
+    }
+    return { ok: true, cidr: { version: 4, start, end: start + size - 1, prefix, text: `${formatIpv4(start)}/${prefix}` } };
+  }
+
+  const v6 = parseIpv6(addressText);
+  if (v6 === undefined) return { ok: false, error: `'${addressText}' is not an IPv4 or IPv6 address` };
+  const prefix = prefixText === undefined ? 128 : parsePrefix(prefixText, 128);
+  if (prefix < 0) return { ok: false, error: `prefix '/${prefixText ?? ''}' is not 0..128` };
+  const hostBits = BigInt(128 - prefix);
+  const hostMask = (1n << hostBits) - 1n;
+  const start = v6 & ~hostMask;
+  if (start !== v6) {
+    return { ok: false, error: `host bits are set in '${input}'`, fix: `write '${formatIpv6(start)}/${prefix}'` };
+  }
+  // An IPv4-mapped block (::ffff:10.0.0.0/104) is the IPv4 block it maps.
+  if (prefix >= 96 && mappedIpv4(start) >= 0) {
+    const v4Start = mappedIpv4(start);
+    const v4Prefix = prefix - 96;
+    return { ok: true, cidr: { version: 4, start: v4Start, end: v4Start + 2 ** (32 - v4Prefix) - 1, prefix: v4Prefix, text: input } };
+  }
+  return { ok: true, cidr: { version: 6, start, end: start | hostMask, prefix, text: `${formatIpv6(start)}/${prefix}` } };
+}
+
+/** True for strings that look like an address or block rather than an ARM ID (used to route `trustedSubnets` entries). */
+export function looksLikeCidr(entry: string): boolean {
+  return !entry.startsWith('/');
+}

@@ -1,0 +1,191 @@
+/**
+ * Compiles a validated policy set once into lookup structures, so that deciding a connection is a
+ * handful of hash and binary-search lookups however large the lists grow:
+ * subscriptions and tenants in hash sets, CIDRs as sorted disjoint intervals (CidrIndex), ARM ID
+ * patterns bucketed by their literal prefix (IdPatternIndex), the request-message regex compiled.
+ */
+import { CidrIndex } from '../net/cidr-index.js';
+import { looksLikeCidr } from '../net/cidr.js';
+import { targetOfConnectionId } from '../ids/arm-id.js';
+import { compileIdPattern, IdPatternIndex, type IdPattern } from '../ids/id-pattern.js';
+import type { CaseRequirements, Otherwise, PolicyMode, PolicySet } from './types.js';
+
+/** Subnet conditions: ARM subnet ID patterns and CIDR blocks, each reporting the entry that matched. */
+export interface SubnetMatcher {
+  size: number;
+  patterns: IdPatternIndex<string>;
+  cidrs: CidrIndex<string>;
+}
+
+export interface CompiledPolicy {
+  name: string;
+  file: string;
+  mode: PolicyMode;
+  targets: IdPattern[];
+  /** undefined: no visibility list; 'all': "*". */
+  visibility: Set<string> | 'all' | undefined;
+  autoApproval: Set<string>;
+  trustedSubnets: SubnetMatcher;
+  trustedTenants: Set<string>;
+  denySubscriptions: Set<string>;
+  denyTenants: Set<string>;
+  denySubnets: SubnetMatcher;
+  requestMessage: RegExp | undefined;
+  connectionLimit: number | undefined;
+  otherwise: Otherwise;
+  needs: CaseRequirements;
+}
+
+/** Which policies govern one target: computed once per target and memoised. */
+export interface TargetPlan {
+  enforce: CompiledPolicy[];
+  audit: CompiledPolicy[];
+  needs: CaseRequirements;
+}
+
+export interface ResolvedTarget {
+  /** Target ID text (original case), the connection ID less its last two segments. */
+  target: string;
+  plan: TargetPlan;
+}
+
+export type TargetResolution = ResolvedTarget | { error: string };
+
+export interface CompiledPolicySet {
+  revision: string;
+  policyNames: string[];
+  policies: CompiledPolicy[];
+  /** True when some policy (enforce or audit) governs the target (an ArmId.key). */
+  governs(targetKey: string): boolean;
+  /** What the target's policies need read from ARM beyond the connection. */
+  requirements(targetKey: string): CaseRequirements;
+  /** Governing policies of a target key (memoised). */
+  plan(targetKey: string): TargetPlan;
+  /** The target of a connection ID and its plan, by a fast path for IDs seen before. */
+  resolveConnection(connectionId: string): TargetResolution;
+}
+
+const NO_NEEDS: CaseRequirements = Object.freeze({ endpoint: false, tenant: false, targetConnections: false });
+const MAX_MEMO = 100_000;
+const CONNECTION_COLLECTIONS = new Set(['privateendpointconnections', 'privateendpointconnectionproxies']);
+const SAFE_NAME = /^[^?#%\\\s\u0000-\u001f\u007f/]+$/u;
+
+function lowerSet(values: readonly string[] | undefined): Set<string> {
+  return new Set((values ?? []).map((v) => v.toLowerCase()));
+}
+
+export function compileSubnetMatcher(entries: readonly string[] | undefined): SubnetMatcher {
+  const patterns: Array<{ pattern: IdPattern; entry: string }> = [];
+  const cidrs: Array<{ cidr: string; entry: string }> = [];
+  for (const entry of entries ?? []) {
+    if (looksLikeCidr(entry)) {
+      cidrs.push({ cidr: entry, entry });
+    } else {
+      const compiled = compileIdPattern(entry);
+      if (compiled.ok) patterns.push({ pattern: compiled.pattern, entry });
+    }
+  }
+  return { size: patterns.length + cidrs.length, patterns: new IdPatternIndex(patterns), cidrs: new CidrIndex(cidrs) };
+}
+
+function compileOne(file: string, document: PolicySet['policies'][number]['document']): CompiledPolicy {
+  const visibility = document.visibility === undefined ? undefined : document.visibility.includes('*') ? ('all' as const) : lowerSet(document.visibility);
+  const trustedSubnets = compileSubnetMatcher(document.trustedSubnets);
+  const denySubnets = compileSubnetMatcher(document.deny?.subnets);
+  const trustedTenants = lowerSet(document.trustedTenants);
+  const denyTenants = lowerSet(document.deny?.tenants);
+  const targets: IdPattern[] = [];
+  for (const text of document.targets) {
+    const compiled = compileIdPattern(text);
+    if (compiled.ok) targets.push(compiled.pattern);
+  }
+  return {
+    name: document.name,
+    file,
+    mode: document.mode ?? 'enforce',
+    targets,
+    visibility,
+    autoApproval: lowerSet(document.autoApproval),
+    trustedSubnets,
+    trustedTenants,
+    denySubscriptions: lowerSet(document.deny?.subscriptions),
+    denyTenants,
+    denySubnets,
+    // The loader has proven the pattern compiles and is safe; 'u' matches how it was checked.
+    requestMessage: document.requestMessage === undefined ? undefined : new RegExp(document.requestMessage, 'u'),
+    connectionLimit: document.connectionLimit,
+    otherwise: document.otherwise ?? 'manual',
+    needs: {
+      endpoint: trustedSubnets.size > 0 || denySubnets.size > 0,
+      tenant: trustedTenants.size > 0 || denyTenants.size > 0,
+      targetConnections: document.connectionLimit !== undefined,
+    },
+  };
+}
+
+export function compilePolicies(set: PolicySet): CompiledPolicySet {
+  // Name order makes "the deciding policy" deterministic when several rank equally.
+  const policies = set.policies.map((p) => compileOne(p.file, p.document)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const targetIndex = new IdPatternIndex(policies.flatMap((policy) => policy.targets.map((pattern) => ({ pattern, entry: policy }))));
+  const plans = new Map<string, TargetPlan>();
+  const resolved = new Map<string, ResolvedTarget>();
+
+  const plan = (targetKey: string): TargetPlan => {
+    let found = plans.get(targetKey);
+    if (found !== undefined) return found;
+    const governing = new Set(targetIndex.findAll(targetKey));
+    const ordered = policies.filter((p) => governing.has(p));
+    const enforce = ordered.filter((p) => p.mode === 'enforce');
+    const audit = ordered.filter((p) => p.mode === 'audit');
+    const needs =
+      ordered.length === 0
+        ? NO_NEEDS
+        : {
+            endpoint: ordered.some((p) => p.needs.endpoint),
+            tenant: ordered.some((p) => p.needs.tenant),
+            targetConnections: ordered.some((p) => p.needs.targetConnections),
+          };
+    found = { enforce, audit, needs };
+    if (plans.size >= MAX_MEMO) plans.clear();
+    plans.set(targetKey, found);
+    return found;
+  };
+
+  const resolveConnection = (connectionId: string): TargetResolution => {
+    // Fast path: the connection's parent was parsed before, so only the last two segments are checked.
+    const last = connectionId.lastIndexOf('/');
+    const collectionStart = last > 0 ? connectionId.lastIndexOf('/', last - 1) : -1;
+    if (collectionStart > 0) {
+      const prefix = connectionId.slice(0, collectionStart);
+      const hit = resolved.get(prefix);
+      if (
+        hit !== undefined &&
+        CONNECTION_COLLECTIONS.has(connectionId.slice(collectionStart + 1, last).toLowerCase()) &&
+        SAFE_NAME.test(connectionId.slice(last + 1))
+      ) {
+        return hit;
+      }
+    }
+    const target = targetOfConnectionId(connectionId);
+    if (!target.ok) return { error: target.error };
+    const entry: ResolvedTarget = { target: target.id.text, plan: plan(target.id.key) };
+    if (collectionStart > 0 && connectionId.slice(0, collectionStart) === target.id.text) {
+      if (resolved.size >= MAX_MEMO) resolved.clear();
+      resolved.set(target.id.text, entry);
+    }
+    return entry;
+  };
+
+  return {
+    revision: set.revision,
+    policyNames: policies.map((p) => p.name),
+    policies,
+    governs: (targetKey) => {
+      const p = plan(targetKey);
+      return p.enforce.length > 0 || p.audit.length > 0;
+    },
+    requirements: (targetKey) => plan(targetKey).needs,
+    plan,
+    resolveConnection,
+  };
+}

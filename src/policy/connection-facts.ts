@@ -1,0 +1,78 @@
+/**
+ * What the evaluator and the pipeline read from ARM JSON, read defensively: ARM payloads vary by
+ * provider (Storage spells `actionRequired`), and fuzzed or hostile input may have any shape.
+ * Every accessor is total and returns undefined rather than guessing.
+ */
+import { isGuid } from '../ids/guid.js';
+
+export interface ConnectionFacts {
+  connectionId: string | undefined;
+  /** `privateLinkServiceConnectionState.status` as ARM spells it (Pending, Approved, Rejected, Disconnected). */
+  status: string | undefined;
+  isPending: boolean;
+  /** While Pending, Azure keeps the consumer's request message in the state's description. */
+  requestMessage: string;
+  privateEndpointId: string | undefined;
+  /** Lower-case subscription GUID of the consumer's private endpoint. */
+  consumerSubscriptionId: string | undefined;
+}
+
+export interface EndpointFacts {
+  subnetId: string | undefined;
+  ipAddresses: string[];
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The subscription of `/subscriptions/{guid}/...`, lower case, without parsing the whole ID. */
+export function leadingSubscription(id: string | undefined): string | undefined {
+  if (id === undefined || id.length < 51 || id.charCodeAt(14) !== 47 || id.slice(0, 14).toLowerCase() !== '/subscriptions') return undefined;
+  const guid = id.slice(15, 51);
+  if (id.length > 51 && id.charCodeAt(51) !== 47) return undefined;
+  return isGuid(guid) ? guid.toLowerCase() : undefined;
+}
+
+export function connectionFacts(connection: unknown): ConnectionFacts {
+  const c = record(connection);
+  const properties = record(c?.['properties']);
+  const state = record(properties?.['privateLinkServiceConnectionState']);
+  const status = text(state?.['status']);
+  const endpoint = record(properties?.['privateEndpoint']);
+  const privateEndpointId = text(endpoint?.['id']);
+  return {
+    connectionId: text(c?.['id']),
+    status,
+    isPending: status !== undefined && status.toLowerCase() === 'pending',
+    requestMessage: text(state?.['description']) ?? '',
+    privateEndpointId,
+    consumerSubscriptionId: leadingSubscription(privateEndpointId),
+  };
+}
+
+export function endpointFacts(endpoint: unknown): EndpointFacts {
+  const properties = record(record(endpoint)?.['properties']);
+  const subnetId = text(record(properties?.['subnet'])?.['id']);
+  const ipAddresses: string[] = [];
+  const configs = properties?.['ipConfigurations'];
+  if (Array.isArray(configs)) {
+    for (const config of configs) {
+      const ip = text(record(record(config)?.['properties'])?.['privateIPAddress']);
+      if (ip !== undefined && !ipAddresses.includes(ip)) ipAddresses.push(ip);
+    }
+  }
+  const dns = properties?.['customDnsConfigs'];
+  if (Array.isArray(dns)) {
+    for (const config of dns) {
+      const addresses = record(config)?.['ipAddresses'];
+      if (!Array.isArray(addresses)) continue;
+      for (const ip of addresses) if (typeof ip === 'string' && !ipAddresses.includes(ip)) ipAddresses.push(ip);
+    }
+  }
+  return { subnetId, ipAddresses };
+}
