@@ -285,17 +285,9 @@ export async function carryOutDecision(
     };
   }
 
+  let result: Awaited<ReturnType<ArmClient['setConnectionStatus']>>;
   try {
-    const result = await deps.arm.setConnectionStatus({ connection, status: wanted, description: describeDecision(decision) });
-    const now = statusOf(result.connection);
-    const confirmed = now?.toLowerCase() === wanted.toLowerCase();
-    const action: AuditRecord['action'] = { status: confirmed ? 'succeeded' : 'failed', httpStatus: result.httpStatus };
-    if (result.armRequestId !== undefined) action.armRequestId = result.armRequestId;
-    if (!confirmed) action.error = `ARM reports status ${now ?? 'unknown'} after the write`;
-    await deps.store.complete({ ...claimed, action, durationMs: Date.now() - started });
-    log.info({ decision: decision.decision, policy: decision.policy, httpStatus: result.httpStatus, confirmed }, `connection ${wanted.toLowerCase()}`);
-    if (!confirmed) return 'failed';
-    return wanted === 'Approved' ? 'approved' : 'rejected';
+    result = await deps.arm.setConnectionStatus({ connection, status: wanted, description: describeDecision(decision) });
   } catch (error) {
     const summary = errorSummary(error);
     const details = error as { httpStatus?: number; requestId?: string };
@@ -316,6 +308,18 @@ export async function carryOutDecision(
     log.error({ err: error, decision: decision.decision }, 'ARM refused the decision');
     return 'failed';
   }
+
+  // The write is done. If completing the record fails now, it stays 'pending' with its lease and the
+  // next reconcile of this target finishes it from what ARM shows: never a second write.
+  const now = statusOf(result.connection);
+  const confirmed = now?.toLowerCase() === wanted.toLowerCase();
+  const action: AuditRecord['action'] = { status: confirmed ? 'succeeded' : 'failed', httpStatus: result.httpStatus };
+  if (result.armRequestId !== undefined) action.armRequestId = result.armRequestId;
+  if (!confirmed) action.error = `ARM reports status ${now ?? 'unknown'} after the write`;
+  await deps.store.complete({ ...claimed, action, durationMs: Date.now() - started });
+  log.info({ decision: decision.decision, policy: decision.policy, httpStatus: result.httpStatus, confirmed }, `connection ${wanted.toLowerCase()}`);
+  if (!confirmed) return 'failed';
+  return wanted === 'Approved' ? 'approved' : 'rejected';
 }
 
 

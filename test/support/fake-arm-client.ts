@@ -115,7 +115,8 @@ export function createFakeArm(): FakeArm {
       if (found === undefined) throw new FakeArmError(404, 'connection not found');
       const current = found.list[found.index] as ArmConnection;
       if (current.etag !== request.connection.etag) throw new FakeArmError(412, 'etag mismatch');
-      if (connectionStatus(current) !== 'Pending') throw new FakeArmError(400, 'PrivateEndpointConnectionStatusNotPending');
+      // ARM lets a provider revoke an Approved connection, but not approve a Rejected one (Cosmos DB and others).
+      if (connectionStatus(current) === 'Rejected' && request.status === 'Approved') throw new FakeArmError(400, 'Approving rejected private endpoint connections is not supported');
       const updated: ArmConnection = {
         ...current,
         etag: nextEtag(),
