@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { checkRegex } from '../../src/policy/regex-safety.js';
+
+describe('checkRegex', () => {
+  it.each(['^(CHG|INC)[0-9]{6}\\b', '^[A-Z]+-[0-9]+$', 'approve', '^(?:team-(a|b))+$', '(a+b)', '[+*]+', '\\d+(\\.\\d+)?', '(ab){2,5}'])('accepts %s', (source) => {
+    expect(checkRegex(source).ok).toBe(true);
+  });
+
+  it.each([
+    ['(a+)+', 'nested quantifiers'],
+    ['^(\\w*)*$', 'nested quantifiers'],
+    ['(x+y?)*z', 'nested quantifiers'],
+    ['((ab)+c)+', 'nested quantifiers'],
+    ['(\\d{2,})+', 'nested quantifiers'],
+    ['(a)\\1', 'backreferences'],
+    ['(', 'not a valid regular expression'],
+    ['a'.repeat(513), 'longer than'],
+  ])('refuses %s', (source, message) => {
+    const result = checkRegex(source);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toContain(message);
+  });
+});
