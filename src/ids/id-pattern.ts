@@ -101,8 +101,12 @@ export function matchIdPattern(pattern: IdPattern, id: string): boolean {
  */
 export class IdPatternIndex<E> {
   private readonly literals = new Map<string, E[]>();
-  private readonly byPrefix = new Map<string, Array<{ pattern: IdPattern; entry: E }>>();
-  /** Prefix lengths (in segments) present in `byPrefix`, ascending. */
+  /**
+   * Wildcard patterns bucketed by the last segment of their literal prefix: hashing that short
+   * segment and then comparing the whole prefix with === is far cheaper than hashing a long ID.
+   */
+  private readonly byPrefixTail = new Map<string, Array<{ prefix: string; pattern: IdPattern; entry: E }>>();
+  /** Prefix lengths (in segments) present, ascending. */
   private readonly prefixLengths: number[];
   readonly size: number;
 
@@ -114,9 +118,11 @@ export class IdPatternIndex<E> {
         list.push(item.entry);
         this.literals.set(item.pattern.literal, list);
       } else {
-        const list = this.byPrefix.get(item.pattern.prefix) ?? [];
-        list.push(item);
-        this.byPrefix.set(item.pattern.prefix, list);
+        const prefix = item.pattern.prefix;
+        const tail = prefix.slice(prefix.lastIndexOf('/') + 1);
+        const list = this.byPrefixTail.get(tail) ?? [];
+        list.push({ prefix, pattern: item.pattern, entry: item.entry });
+        this.byPrefixTail.set(tail, list);
         lengths.add(item.pattern.prefixSegments);
       }
     }
@@ -124,20 +130,27 @@ export class IdPatternIndex<E> {
     this.size = items.length;
   }
 
-  /** Calls `visit` for each matching entry until it returns true; returns that entry. `key` is an ArmId.key. */
+  /** The first matching entry that `accept` takes (default: any). `key` is an ArmId.key. */
   findFirst(key: string, accept: (entry: E) => boolean = () => true): E | undefined {
-    const exact = this.literals.get(key);
-    if (exact !== undefined) for (const entry of exact) if (accept(entry)) return entry;
+    if (this.literals.size > 0) {
+      const exact = this.literals.get(key);
+      if (exact !== undefined) for (const entry of exact) if (accept(entry)) return entry;
+    }
     if (this.prefixLengths.length === 0) return undefined;
     let segments: string[] | undefined;
     for (const length of this.prefixLengths) {
-      const end = nthSlash(key, length + 1);
-      const prefix = end < 0 ? (countSegments(key) === length ? key : undefined) : key.slice(0, end);
-      if (prefix === undefined) break;
-      const candidates = this.byPrefix.get(prefix);
+      const start = nthSlash(key, length);
+      if (start < 0) break;
+      const next = key.indexOf('/', start + 1);
+      const end = next < 0 ? key.length : next;
+      const candidates = this.byPrefixTail.get(key.slice(start + 1, end));
       if (candidates === undefined) continue;
-      segments ??= key.slice(1).split('/');
-      for (const { pattern, entry } of candidates) if (matchIdSegments(pattern, segments) && accept(entry)) return entry;
+      const prefix = key.slice(0, end);
+      for (const candidate of candidates) {
+        if (candidate.prefix !== prefix) continue;
+        segments ??= key.slice(1).split('/');
+        if (matchIdSegments(candidate.pattern, segments) && accept(candidate.entry)) return candidate.entry;
+      }
     }
     return undefined;
   }
@@ -160,10 +173,4 @@ function nthSlash(text: string, n: number): number {
     if (index < 0) return -1;
   }
   return index;
-}
-
-function countSegments(key: string): number {
-  let count = 0;
-  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) === 47) count++;
-  return count;
 }

@@ -68,7 +68,25 @@ export interface CompiledPolicySet {
 const NO_NEEDS: CaseRequirements = Object.freeze({ endpoint: false, tenant: false, targetConnections: false });
 const MAX_MEMO = 100_000;
 const CONNECTION_COLLECTIONS = new Set(['privateendpointconnections', 'privateendpointconnectionproxies']);
-const SAFE_NAME = /^[^?#%\\\s\u0000-\u001f\u007f/]+$/u;
+
+/** The segment between `from` and `to` is privateEndpointConnections or …Proxies, in any case. */
+function isConnectionCollection(id: string, from: number, to: number): boolean {
+  if (to - from !== 26 && to - from !== 32) return false;
+  // ARM spells it one way; compare exactly first and fall back to a case-insensitive check.
+    const segment = id.slice(from, to);
+  if (segment === 'privateEndpointConnections' || segment === 'privateEndpointConnectionProxies') return true;
+  return CONNECTION_COLLECTIONS.has(segment.toLowerCase());
+}
+
+/** A connection name: non-empty, no separators, query, fragment, escapes, spaces or controls. */
+function isSafeName(id: string, from: number): boolean {
+  if (from >= id.length) return false;
+  for (let i = from; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c <= 32 || c === 127 || c === 35 /* # */ || c === 37 /* % */ || c === 47 /* / */ || c === 63 /* ? */ || c === 92 /* \ */ || c === 0x85 || c === 0xa0 || c === 0x2028 || c === 0x2029) return false;
+  }
+  return true;
+}
 
 function lowerSet(values: readonly string[] | undefined): Set<string> {
   return new Set((values ?? []).map((v) => v.toLowerCase()));
@@ -128,7 +146,8 @@ export function compilePolicies(set: PolicySet): CompiledPolicySet {
   const policies = set.policies.map((p) => compileOne(p.file, p.document)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const targetIndex = new IdPatternIndex(policies.flatMap((policy) => policy.targets.map((pattern) => ({ pattern, entry: policy }))));
   const plans = new Map<string, TargetPlan>();
-  const resolved = new Map<string, ResolvedTarget>();
+  const resolvedByName = new Map<string, ResolvedTarget[]>();
+  let resolvedCount = 0;
 
   const plan = (targetKey: string): TargetPlan => {
     let found = plans.get(targetKey);
@@ -152,26 +171,32 @@ export function compilePolicies(set: PolicySet): CompiledPolicySet {
   };
 
   const resolveConnection = (connectionId: string): TargetResolution => {
-    // Fast path: the connection's parent was parsed before, so only the last two segments are checked.
+    // Fast path for a target seen before: found by its short last segment (cheap to hash), then
+    // confirmed by comparing the whole prefix, so no long string is sliced or hashed per decision.
     const last = connectionId.lastIndexOf('/');
     const collectionStart = last > 0 ? connectionId.lastIndexOf('/', last - 1) : -1;
-    if (collectionStart > 0) {
-      const prefix = connectionId.slice(0, collectionStart);
-      const hit = resolved.get(prefix);
-      if (
-        hit !== undefined &&
-        CONNECTION_COLLECTIONS.has(connectionId.slice(collectionStart + 1, last).toLowerCase()) &&
-        SAFE_NAME.test(connectionId.slice(last + 1))
-      ) {
-        return hit;
+    const nameStart = collectionStart > 0 ? connectionId.lastIndexOf('/', collectionStart - 1) : -1;
+    if (nameStart > 0 && isConnectionCollection(connectionId, collectionStart + 1, last) && isSafeName(connectionId, last + 1)) {
+      const candidates = resolvedByName.get(connectionId.slice(nameStart + 1, collectionStart));
+      if (candidates !== undefined) {
+        const prefix = connectionId.slice(0, collectionStart);
+        // slice + === is a memcmp; startsWith measured several times slower on long IDs.
+        for (const hit of candidates) if (hit.target === prefix) return hit;
       }
     }
     const target = targetOfConnectionId(connectionId);
     if (!target.ok) return { error: target.error };
     const entry: ResolvedTarget = { target: target.id.text, plan: plan(target.id.key) };
-    if (collectionStart > 0 && connectionId.slice(0, collectionStart) === target.id.text) {
-      if (resolved.size >= MAX_MEMO) resolved.clear();
-      resolved.set(target.id.text, entry);
+    if (nameStart > 0 && connectionId.slice(0, collectionStart) === target.id.text) {
+      if (resolvedCount >= MAX_MEMO) {
+        resolvedByName.clear();
+        resolvedCount = 0;
+      }
+      const name = connectionId.slice(nameStart + 1, collectionStart);
+      const list = resolvedByName.get(name);
+      if (list === undefined) resolvedByName.set(name, [entry]);
+      else list.push(entry);
+      resolvedCount++;
     }
     return entry;
   };

@@ -32,9 +32,11 @@ function text(value: unknown): string | undefined {
 
 /** The subscription of `/subscriptions/{guid}/...`, lower case, without parsing the whole ID. */
 export function leadingSubscription(id: string | undefined): string | undefined {
-  if (id === undefined || id.length < 51 || id.charCodeAt(14) !== 47 || id.slice(0, 14).toLowerCase() !== '/subscriptions') return undefined;
-  const guid = id.slice(15, 51);
+  if (id === undefined || id.length < 51 || id.charCodeAt(14) !== 47) return undefined;
+  const head = id.slice(0, 14);
+  if (head !== '/subscriptions' && head.toLowerCase() !== '/subscriptions') return undefined;
   if (id.length > 51 && id.charCodeAt(51) !== 47) return undefined;
+  const guid = id.slice(15, 51);
   return isGuid(guid) ? guid.toLowerCase() : undefined;
 }
 

@@ -10,7 +10,7 @@
 import type { CompiledPolicy, CompiledPolicySet, SubnetMatcher } from './compile-policies.js';
 import { connectionFacts, endpointFacts, type EndpointFacts } from './connection-facts.js';
 import type { Decision, DecisionKind, EvaluationCase, ShadowResult } from './types.js';
-import { parseArmId } from '../ids/arm-id.js';
+import { canonicalKeyOf } from '../ids/arm-id.js';
 
 /** One policy's verdict, with its rank in the cross-policy precedence. */
 export interface PolicyVerdict {
@@ -30,6 +30,21 @@ export function quoteUntrusted(value: string): string {
   return JSON.stringify(cut);
 }
 
+/** The consumer endpoint with its subnet key computed once, however many policies ask. */
+class EndpointView {
+  readonly subnetId: string | undefined;
+  readonly ipAddresses: string[];
+  private key: string | undefined | null = null;
+  constructor(facts: EndpointFacts) {
+    this.subnetId = facts.subnetId;
+    this.ipAddresses = facts.ipAddresses;
+  }
+  subnetKey(): string | undefined {
+    if (this.key === null) this.key = this.subnetId === undefined ? undefined : canonicalKeyOf(this.subnetId);
+    return this.key;
+  }
+}
+
 /** What the policies may ask about the case, computed at most once per decision. */
 class CaseContext {
   readonly consumer: string | undefined;
@@ -37,7 +52,7 @@ class CaseContext {
   readonly connectionId: string;
   readonly tenant: string | undefined;
   private endpointRead = false;
-  private endpoint: EndpointFacts | undefined;
+  private endpoint: EndpointView | undefined;
   private approvedCount: number | undefined;
   private readonly input: EvaluationCase;
 
@@ -50,11 +65,11 @@ class CaseContext {
   }
 
   /** The consumer endpoint's subnet and IPs, or undefined when it was not given or not readable. */
-  endpointFacts(): EndpointFacts | undefined {
+  endpointFacts(): EndpointView | undefined {
     if (!this.endpointRead) {
       this.endpointRead = true;
       const ep = this.input.privateEndpoint;
-      this.endpoint = typeof ep === 'object' && ep !== null ? endpointFacts(ep) : undefined;
+      this.endpoint = typeof ep === 'object' && ep !== null ? new EndpointView(endpointFacts(ep)) : undefined;
     }
     return this.endpoint;
   }
@@ -82,11 +97,11 @@ class CaseContext {
 }
 
 /** The first subnet entry the endpoint matches: its subnet ID against patterns, then each IP against CIDRs. */
-function matchSubnet(matcher: SubnetMatcher, endpoint: EndpointFacts): string | undefined {
+function matchSubnet(matcher: SubnetMatcher, endpoint: EndpointView): string | undefined {
   if (endpoint.subnetId !== undefined && matcher.patterns.size > 0) {
-    const parsed = parseArmId(endpoint.subnetId);
-    if (parsed.ok) {
-      const entry = matcher.patterns.findFirst(parsed.id.key);
+    const key = endpoint.subnetKey();
+    if (key !== undefined) {
+      const entry = matcher.patterns.findFirst(key);
       if (entry !== undefined) return `endpoint subnet ${endpoint.subnetId} matches ${entry}`;
     }
   }

@@ -33,7 +33,7 @@ describe('ARM examples as evaluation inputs', () => {
     const state = body.properties.privateLinkServiceConnectionState;
     expect(state['status']).toBeDefined();
     const pending = { ...body, properties: { ...body.properties, privateLinkServiceConnectionState: { ...state, status: 'Pending' } } };
-    const endpointId = (body.properties as { privateEndpoint: { id: string } }).privateEndpoint.id;
+    const endpointId = (body.properties as unknown as { privateEndpoint: { id: string } }).privateEndpoint.id;
     const consumer = endpointId.split('/')[2] as string;
     const bySubscription = compile(policy({ name: 'by-sub', targets: ['/subscriptions/*/**'], autoApproval: [consumer] }));
     const result = evaluate(bySubscription, { connection: pending });
