@@ -6,7 +6,6 @@
 
 /** Replaces control characters (C0, DEL, C1, line separators) with visible escapes. */
 export function escapeForTerminal(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -8,7 +8,6 @@ import type { Decision } from '../policy/types.js';
 export const MAX_DESCRIPTION_LENGTH = 140;
 
 export function sanitizeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/gu, ' ');
 }
 
