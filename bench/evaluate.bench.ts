@@ -38,7 +38,8 @@ export async function run(report: BenchReporter): Promise<void> {
   const compileStart = process.hrtime.bigint();
   const compiled = compilePolicies(big.set);
   const compileMs = Number(process.hrtime.bigint() - compileStart) / 1e6;
-  const cases = benchCases(big, 30_000);
+  // Cases as they arrive from ARM: parsed JSON (flat strings), not strings built in code.
+  const cases = JSON.parse(JSON.stringify(benchCases(big, 30_000))) as ReturnType<typeof benchCases>;
   const tally: Record<string, number> = {};
   for (const c of cases) {
     const d = evaluate(compiled, c).decision;

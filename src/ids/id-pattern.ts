@@ -102,8 +102,9 @@ export function matchIdPattern(pattern: IdPattern, id: string): boolean {
 export class IdPatternIndex<E> {
   private readonly literals = new Map<string, E[]>();
   /**
-   * Wildcard patterns bucketed by the last segment of their literal prefix: hashing that short
-   * segment and then comparing the whole prefix with === is far cheaper than hashing a long ID.
+   * Wildcard patterns bucketed by the last *name* segment of their literal prefix (a subscription,
+   * group or resource name, never a fixed word like `subnets` that every pattern shares): hashing
+   * that short segment and comparing the whole prefix with === is far cheaper than hashing a long ID.
    */
   private readonly byPrefixTail = new Map<string, Array<{ prefix: string; pattern: IdPattern; entry: E }>>();
   /** Prefix lengths (in segments) present, ascending. */
@@ -119,7 +120,7 @@ export class IdPatternIndex<E> {
         this.literals.set(item.pattern.literal, list);
       } else {
         const prefix = item.pattern.prefix;
-        const tail = prefix.slice(prefix.lastIndexOf('/') + 1);
+        const tail = prefix.slice(1).split('/')[nameSegmentOf(item.pattern.prefixSegments)] ?? '';
         const list = this.byPrefixTail.get(tail) ?? [];
         list.push({ prefix, pattern: item.pattern, entry: item.entry });
         this.byPrefixTail.set(tail, list);
@@ -139,13 +140,14 @@ export class IdPatternIndex<E> {
     if (this.prefixLengths.length === 0) return undefined;
     let segments: string[] | undefined;
     for (const length of this.prefixLengths) {
-      const start = nthSlash(key, length);
+      const start = nthSlash(key, nameSegmentOf(length) + 1);
       if (start < 0) break;
       const next = key.indexOf('/', start + 1);
-      const end = next < 0 ? key.length : next;
-      const candidates = this.byPrefixTail.get(key.slice(start + 1, end));
+      const candidates = this.byPrefixTail.get(key.slice(start + 1, next < 0 ? key.length : next));
       if (candidates === undefined) continue;
-      const prefix = key.slice(0, end);
+      const prefixEnd = nthSlash(key, length + 1);
+      if (prefixEnd < 0 && nthSlash(key, length) < 0) break;
+      const prefix = prefixEnd < 0 ? key : key.slice(0, prefixEnd);
       for (const candidate of candidates) {
         if (candidate.prefix !== prefix) continue;
         segments ??= key.slice(1).split('/');
@@ -163,6 +165,14 @@ export class IdPatternIndex<E> {
     });
     return found;
   }
+}
+
+/**
+ * Index (0-based) of the last name segment within a prefix of `length` segments: in
+ * subscriptions/{s}/resourceGroups/{g}/providers/{ns}/{type}/{name}… names sit at odd indexes.
+ */
+function nameSegmentOf(length: number): number {
+  return length % 2 === 0 ? length - 1 : Math.max(0, length - 2);
 }
 
 /** Index of the n-th '/' (1-based), or -1. */
