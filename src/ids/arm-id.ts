@@ -100,19 +100,23 @@ export function parseArmId(input: unknown): ArmIdResult {
   };
 }
 
-const CLEAN_ID = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/[^/?#%\\\s\u0000-\u001f\u007f]+)*$/iu;
-
 /**
- * The canonical key of an ID already in canonical shape (no trailing slash, no empty or dot
- * segments, no forbidden characters), in one regex test instead of a full parse; undefined for
- * anything else. For hot paths that only need to look the ID up, never to build a URL from it.
+ * The canonical key of an ID already in canonical shape (subscription GUID first, no trailing
+ * slash, no empty or dot segments, no forbidden characters), checked in one pass over its
+ * characters instead of a full parse; anything else goes through parseArmId. For hot paths that
+ * look an ID up, never to build a URL from it.
  */
 export function canonicalKeyOf(input: string): string | undefined {
-  if (input.length > MAX_ID_LENGTH || !CLEAN_ID.test(input) || input.includes('/.')) {
-    const parsed = parseArmId(input);
-    return parsed.ok ? parsed.id.key : undefined;
-  }
-  return input.toLowerCase();
+  if (isCleanId(input)) return input.toLowerCase();
+  const parsed = parseArmId(input);
+  return parsed.ok ? parsed.id.key : undefined;
+}
+
+const CLEAN_ID = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/[^/?#%\\\s\u0000-\u001f\u007f]+)*$/iu;
+
+// One regex pass measured faster here than a hand-written character loop.
+function isCleanId(input: string): boolean {
+  return input.length <= MAX_ID_LENGTH && CLEAN_ID.test(input) && !input.includes('/.');
 }
 
 /** Lower-case resource type, the key of the resource-type registry. */

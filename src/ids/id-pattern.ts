@@ -17,6 +17,8 @@ export interface IdPattern {
   prefixSegments: number;
   /** The whole pattern when it has no wildcard: then a match is a string comparison. */
   literal: string | undefined;
+  /** When everything after the prefix is `*` segments: how many (a match is then a segment count). */
+  anyTail: number | undefined;
   segments: SegmentMatcher[];
 }
 
@@ -45,7 +47,7 @@ export function compileIdPattern(input: unknown): IdPatternResult {
   if (!hasWildcard) {
     const parsed = parseArmId(input);
     if (!parsed.ok) return { ok: false, error: `not an ARM resource ID: ${parsed.error}` };
-    return { ok: true, pattern: { text: input, prefix: parsed.id.key, prefixSegments: raw.length, literal: parsed.id.key, segments: raw.map((s) => ({ kind: 'literal', text: s.toLowerCase() })) } };
+    return { ok: true, pattern: { text: input, prefix: parsed.id.key, prefixSegments: raw.length, literal: parsed.id.key, anyTail: undefined, segments: raw.map((s) => ({ kind: 'literal', text: s.toLowerCase() })) } };
   }
   const segments: SegmentMatcher[] = [];
   for (const segment of raw) {
@@ -64,7 +66,9 @@ export function compileIdPattern(input: unknown): IdPatternResult {
   let prefixSegments = 0;
   while (prefixSegments < segments.length && segments[prefixSegments]!.kind === 'literal') prefixSegments++;
   const prefix = '/' + raw.slice(0, prefixSegments).join('/').toLowerCase();
-  return { ok: true, pattern: { text: input, prefix, prefixSegments, literal: undefined, segments } };
+  const tail = segments.slice(prefixSegments);
+  const anyTail = tail.every((m) => m.kind === 'any') ? tail.length : undefined;
+  return { ok: true, pattern: { text: input, prefix, prefixSegments, literal: undefined, anyTail, segments } };
 }
 
 function matchFrom(matchers: SegmentMatcher[], m: number, segments: readonly string[], s: number): boolean {
@@ -150,6 +154,12 @@ export class IdPatternIndex<E> {
       const prefix = prefixEnd < 0 ? key : key.slice(0, prefixEnd);
       for (const candidate of candidates) {
         if (candidate.prefix !== prefix) continue;
+        const anyTail = candidate.pattern.anyTail;
+        if (anyTail !== undefined) {
+          // Only `*` segments follow the prefix: a match is a count of the segments left, no split.
+          if (countSlashes(key, prefix.length) === anyTail && accept(candidate.entry)) return candidate.entry;
+          continue;
+        }
         segments ??= key.slice(1).split('/');
         if (matchIdSegments(candidate.pattern, segments) && accept(candidate.entry)) return candidate.entry;
       }
@@ -173,6 +183,12 @@ export class IdPatternIndex<E> {
  */
 function nameSegmentOf(length: number): number {
   return length % 2 === 0 ? length - 1 : Math.max(0, length - 2);
+}
+
+function countSlashes(text: string, from: number): number {
+  let count = 0;
+  for (let i = from; i < text.length; i++) if (text.charCodeAt(i) === 47) count++;
+  return count;
 }
 
 /** Index of the n-th '/' (1-based), or -1. */

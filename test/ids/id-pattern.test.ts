@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { canonicalKeyOf, parseArmId } from '../../src/ids/arm-id.js';
 import { compileIdPattern, IdPatternIndex, matchIdPattern } from '../../src/ids/id-pattern.js';
 
 const SUB = '1f9a3c2e-4b5d-4e6f-8a7b-9c0d1e2f3a4b';
@@ -67,5 +68,26 @@ describe('IdPatternIndex', () => {
       const expected = texts.filter((t) => matchIdPattern(pattern(t), id));
       expect(index.findAll(id.toLowerCase()).sort()).toEqual(expected.sort());
     }
+  });
+});
+
+describe('canonicalKeyOf', () => {
+  it.each([
+    PLS,
+    PLS.toUpperCase().replace('/SUBSCRIPTIONS/', '/Subscriptions/'),
+    PLS + '/',
+    `${PLS}/../x/y`,
+    `${PLS}/./x`,
+    `${PLS}//x`,
+    `${PLS}?a=b`,
+    `${PLS}/x%2Fy`,
+    `${PLS}/na\u3000me`,
+    `/subscriptions/${SUB}`,
+    `/subscriptions/${SUB}x`,
+    `/subscriptions/not-a-guid/resourceGroups/x`,
+    'junk',
+  ])('agrees with parseArmId on %j', (id) => {
+    const parsed = parseArmId(id);
+    expect(canonicalKeyOf(id)).toBe(parsed.ok ? parsed.id.key : undefined);
   });
 });
