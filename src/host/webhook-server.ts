@@ -131,7 +131,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     try {
       const result = await options.handle(events);
       log.info({ eventIds: events.map((e) => e.id), durationMs: Date.now() - started }, 'delivery handled');
-      return send(res, 200, { ...result.summary, rejected: rejected.length });
+      // `malformed`, not `rejected`: the summary's `rejected` counts connections linkgate rejected.
+      return send(res, 200, { ...result.summary, malformed: rejected.length });
     } catch (error) {
       log.error({ err: error, eventIds: events.map((e) => e.id) }, 'delivery failed; Event Grid will retry');
       return send(res, 503, { error: errorSummary(error) }, { 'retry-after': '10' });
