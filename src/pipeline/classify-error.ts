@@ -25,8 +25,24 @@ interface ErrorLike {
   cause?: unknown;
 }
 
+/**
+ * Errors of the audit stores, by name so the pipeline need not import the stores. Any of them,
+ * anywhere in the cause chain, means a decision could not be recorded: the invocation must fail
+ * (Event Grid redelivers) whatever the store thought of retrying, because the rule is "no record,
+ * no write" and a silent 200 would leave the decision to the next sweep.
+ */
+const AUDIT_STORE_ERRORS = new Set(['FileAuditStoreError', 'TableAuditStoreError', 'IncompleteRecordError']);
+
+export function isAuditStoreFailure(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; e = (e as ErrorLike).cause, depth++) {
+    if (AUDIT_STORE_ERRORS.has((e as { name?: unknown }).name as string)) return true;
+  }
+  return false;
+}
+
 export function isTransientError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
+  if (isAuditStoreFailure(error)) return true;
   const e = error as ErrorLike;
   if (typeof e.transient === 'boolean') return e.transient;
   if (typeof e.httpStatus === 'number') return e.httpStatus === 408 || e.httpStatus === 429 || e.httpStatus >= 500;
