@@ -636,7 +636,8 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
       case 'collection':
         return method === 'GET' ? listPage(r.provider, path, url, apiVersion) : notAllowed();
       case 'connection': {
-        if (method === 'PUT') return putConnection(r.provider, r.name, body, ifMatch, apiVersion);
+        // Batch updates connections with PATCH (its API has no PUT); same rules as PUT.
+        if (method === 'PUT' || method === 'PATCH') return putConnection(r.provider, r.name, body, ifMatch, apiVersion);
         if (method !== 'GET') return notAllowed();
         const connection = findConnection(r.provider, r.name);
         if (connection === undefined) return armError(404, 'ResourceNotFound', `Private endpoint connection '${r.name}' of '${r.provider.id}' was not found.`);
