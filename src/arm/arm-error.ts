@@ -94,10 +94,11 @@ export class ArmError extends LinkgateError {
     this.method = details.method;
     this.path = scrub(details.path, details.secret);
     this.httpStatus = details.httpStatus;
-    this.code = details.code;
+    // The code, like the message, comes from the server and is logged: a gateway may echo headers into it.
+    this.code = details.code === undefined ? undefined : scrub(details.code, details.secret).slice(0, 200);
     this.armMessage = details.armMessage === undefined ? undefined : scrub(details.armMessage, details.secret);
-    this.requestId = details.requestId;
-    this.correlationId = details.correlationId;
+    this.requestId = details.requestId === undefined ? undefined : scrub(details.requestId, details.secret).slice(0, 200);
+    this.correlationId = details.correlationId === undefined ? undefined : scrub(details.correlationId, details.secret).slice(0, 200);
     this.transient = details.transient;
     this.retryAfterMs = details.retryAfterMs;
   }

@@ -38,6 +38,23 @@ export function scrubSecrets(text: string): string {
     .replace(/([?&]code=)[^&\s"]+/giu, '$1[redacted]');
 }
 
+const MAX_SCRUB_DEPTH = 4;
+
+/**
+ * Scrubs secrets out of the string values of a log object (a few levels deep): field values such
+ * as an ARM error code or a request ID come from servers and may echo a header back. Only objects
+ * and arrays are walked; anything else (errors are handled by the err serializer) is kept as is.
+ */
+export function scrubLogObject(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubSecrets(value);
+  if (depth >= MAX_SCRUB_DEPTH || typeof value !== 'object' || value === null || value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((item) => scrubLogObject(item, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = scrubLogObject(item, depth + 1);
+  return out;
+}
+
 export function createLogger(options: { level?: string; destination?: DestinationStream; base?: Record<string, unknown> } = {}): Logger {
   return pino(
     {
@@ -45,7 +62,10 @@ export function createLogger(options: { level?: string; destination?: Destinatio
       base: options.base ?? { app: 'linkgate' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => scrubLogObject(object) as Record<string, unknown>,
+      },
       hooks: {
         // The last line of defence for secrets inside messages and error texts.
         logMethod(args, method) {
