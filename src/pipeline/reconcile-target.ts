@@ -13,6 +13,7 @@
  */
 import type { ArmClient, ArmConnection, EndpointRead } from '../arm/types.js';
 import type { AuditRecord, AuditStore, AuditTrigger } from '../audit/types.js';
+import { LinkgateError } from '../errors/linkgate-error.js';
 import type { ArmId } from '../ids/arm-id.js';
 import type { Logger } from '../log/create-logger.js';
 import type { CompiledPolicySet } from '../policy/compile-policies.js';
@@ -63,6 +64,17 @@ export interface TargetOutcome {
 
 const MAX_DECIDE_ATTEMPTS = 3;
 
+/**
+ * The ARM write landed but its audit record could not be completed. Always transient: the
+ * invocation must fail so the delivery is retried until a reconcile finishes the record after its
+ * lease (whatever the store's own error says; a 200 here would leave the record pending for good,
+ * since the connection is no longer Pending and nothing else would revisit the target).
+ */
+export class IncompleteRecordError extends LinkgateError {
+  override name = 'IncompleteRecordError';
+  readonly transient = true;
+}
+
 function emptyOutcome(target: ArmId): TargetOutcome {
   return {
     target: target.text,
@@ -84,6 +96,11 @@ function etagOfKey(key: string): string {
   return key.slice(key.lastIndexOf('|') + 1);
 }
 
+function withStatus(connection: ArmConnection, status: 'Approved' | 'Rejected'): ArmConnection {
+  const properties = connection.properties ?? {};
+  return { ...connection, properties: { ...properties, privateLinkServiceConnectionState: { ...properties.privateLinkServiceConnectionState, status } } };
+}
+
 export function wantedStatus(decision: Decision['decision']): 'Approved' | 'Rejected' | undefined {
   return decision === 'approve' ? 'Approved' : decision === 'reject' ? 'Rejected' : undefined;
 }
@@ -92,41 +109,77 @@ export async function reconcileTarget(target: ArmId, trigger: AuditTrigger, deps
   const outcome = emptyOutcome(target);
   const log = deps.logger.child({ target: target.text });
   try {
-    outcome.recovered = await finishInterruptedClaims(target, deps, log);
+    const interrupted = await finishInterruptedClaims(target, deps, log);
+    outcome.recovered = interrupted.finished;
     const connections = await deps.arm.listConnections(target.text);
+    const landed = writesAwaitingRecord(interrupted.leased, connections, deps);
+    if (landed > 0) {
+      // A claimed decision whose ARM write has landed but whose record is not complete, under a live
+      // lease: its writer is finishing it or died after the write. This delivery must not be the
+      // last word on the target (nothing else would revisit a target with nothing Pending), so it
+      // fails transiently and Event Grid redelivers until a reconcile after the lease finishes it.
+      outcome.transient = true;
+      outcome.errors.push(`${landed} decision(s) on this target were written to ARM but their audit record is not complete yet; retry after the lease`);
+    }
     outcome.connections = connections.length;
     outcome.seen = connections;
-    for (const listed of connections) {
+    // The target's connections as decided so far in this pass: connectionLimit must count the
+    // approvals this pass has already made, not only those ARM showed when the list was read.
+    const current = [...connections];
+    for (const [index, listed] of connections.entries()) {
       if (!connectionFacts(listed).isPending) continue;
       outcome.pending++;
       let connection: ArmConnection | undefined = listed;
-      let siblings = connections;
+      let siblings = current;
       for (let attempt = 1; connection !== undefined && attempt <= MAX_DECIDE_ATTEMPTS; attempt++) {
         const step = await decideAndAct(target, connection, siblings, trigger, deps, log);
         if (step !== 'changed') {
           outcome.results[step]++;
+          if (step === 'approved' || step === 'rejected') current[index] = withStatus(connection, step === 'approved' ? 'Approved' : 'Rejected');
           break;
         }
         // 412: the connection changed between our read and our write. Read again and decide again.
         connection = await deps.arm.getConnection(listed.id);
         if (connection === undefined || !connectionFacts(connection).isPending) break;
-        siblings = connections.map((c) => (c.id === listed.id ? (connection as ArmConnection) : c));
+        current[index] = connection;
+        siblings = current;
         if (attempt === MAX_DECIDE_ATTEMPTS) outcome.results.failed++;
       }
     }
   } catch (error) {
     outcome.errors.push(errorSummary(error));
-    outcome.transient = isTransientError(error);
+    outcome.transient ||= isTransientError(error);
     log.error({ err: error, transient: outcome.transient }, 'reconcile failed for target');
   }
   return outcome;
 }
 
-/** Claims whose writer died between intent and outcome, once their lease has expired. */
-async function finishInterruptedClaims(target: ArmId, deps: ReconcileDeps, log: Logger): Promise<number> {
+/**
+ * Leased claims whose ARM write has landed (the connection no longer shows the claimed etag as
+ * Pending) and that are older than a quarter of the lease. A live writer completes its record
+ * within seconds (its polls included); an older one has almost surely lost its record, and only
+ * a redelivery after the lease will finish it. Younger ones are left alone, so concurrent
+ * deliveries for one target do not fail each other.
+ */
+function writesAwaitingRecord(leased: AuditRecord[], connections: ArmConnection[], deps: ReconcileDeps): number {
+  const byId = new Map(connections.map((c) => [c.id.toLowerCase(), c]));
+  const now = deps.now().getTime();
+  return leased.filter((record) => {
+    if (now - Date.parse(record.time) < deps.leaseMs / 4) return false;
+    const current = byId.get(record.connectionId.toLowerCase());
+    return current === undefined || !connectionFacts(current).isPending || (current.etag ?? '') !== etagOfKey(record.idempotencyKey);
+  }).length;
+}
+
+/** Claims whose writer died between intent and outcome, once their lease has expired; `leased` are those still under a live lease. */
+async function finishInterruptedClaims(target: ArmId, deps: ReconcileDeps, log: Logger): Promise<{ finished: number; leased: AuditRecord[] }> {
   let finished = 0;
+  const leased: AuditRecord[] = [];
   for (const record of await deps.store.incomplete(target.key)) {
-    if (record.leaseUntil !== undefined && Date.parse(record.leaseUntil) > deps.now().getTime()) continue;
+    if (record.leaseUntil !== undefined && Date.parse(record.leaseUntil) > deps.now().getTime()) {
+      leased.push(record);
+      continue;
+    }
     const current = await deps.arm.getConnection(record.connectionId);
     const facts = current === undefined ? undefined : connectionFacts(current);
     // Still Pending with the etag the claim was made for: the main pass takes the claim over and acts.
@@ -144,7 +197,7 @@ async function finishInterruptedClaims(target: ArmId, deps: ReconcileDeps, log: 
     log.warn({ connection: record.connectionId, recordId: record.id, status: facts?.status }, 'finished an interrupted decision');
     finished++;
   }
-  return finished;
+  return { finished, leased };
 }
 
 async function readEndpoint(deps: ReconcileDeps, endpointId: string | undefined): Promise<EndpointRead | undefined> {
@@ -316,7 +369,14 @@ export async function carryOutDecision(
   const action: AuditRecord['action'] = { status: confirmed ? 'succeeded' : 'failed', httpStatus: result.httpStatus };
   if (result.armRequestId !== undefined) action.armRequestId = result.armRequestId;
   if (!confirmed) action.error = `ARM reports status ${now ?? 'unknown'} after the write`;
-  await deps.store.complete({ ...claimed, action, durationMs: Date.now() - started });
+  try {
+    await deps.store.complete({ ...claimed, action, durationMs: Date.now() - started });
+  } catch (error) {
+    throw new IncompleteRecordError(`the ARM write succeeded but its audit record could not be completed: ${errorSummary(error)}`, {
+      hint: 'the record stays pending under its lease; a redelivery or the next reconcile of this target completes it from what ARM shows, without a second write',
+      cause: error,
+    });
+  }
   log.info({ decision: decision.decision, policy: decision.policy, httpStatus: result.httpStatus, confirmed }, `connection ${wanted.toLowerCase()}`);
   if (!confirmed) return 'failed';
   return wanted === 'Approved' ? 'approved' : 'rejected';
