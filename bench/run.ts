@@ -17,6 +17,7 @@ const SECTIONS: Section[] = [
   { name: 'cidr', load: () => import('./cidr.bench.js') },
   { name: 'evaluate-cli', load: () => import('./evaluate-cli.bench.js') },
   { name: 'arm-burst', load: () => import('./arm-burst.bench.js') },
+  { name: 'load', load: () => import('./load.bench.js') },
 ];
 
 const reporter: BenchReporter = {
