@@ -14,6 +14,50 @@ const MAX_LENGTH = 512;
 interface Frame {
   /** The group (or the whole pattern) contains an unbounded quantifier. */
   unbounded: boolean;
+  /** Where each top-level alternative of the group starts. */
+  branches: number[];
+}
+
+/** Index of the first character inside a group opened at `open`, past `?:`, `?=`, `?<name>` and the like. */
+function groupContentStart(source: string, open: number): number {
+  if (source[open + 1] !== '?') return open + 1;
+  const kind = source[open + 2];
+  if (kind === ':' || kind === '=' || kind === '!') return open + 3;
+  if (kind === '<') {
+    if (source[open + 3] === '=' || source[open + 3] === '!') return open + 4;
+    const close = source.indexOf('>', open);
+    return close < 0 ? open + 1 : close + 1;
+  }
+  return open + 1;
+}
+
+/**
+ * Alternatives a repetition may try in more than one way: unless every alternative starts with a
+ * different literal character, `(a|ab)*`-style overlap lets the engine split the input
+ * exponentially many ways.
+ */
+function alternativesMayOverlap(source: string, frame: Frame): boolean {
+  if (frame.branches.length < 2) return false;
+  const firsts = new Set<string>();
+  for (const start of frame.branches) {
+    let c = source[start];
+    let after = start + 1;
+    if (c === '\\') {
+      const next = source[start + 1] ?? '';
+      // An escaped punctuation character is a literal; \d, \w, \s and friends are classes.
+      if (/[A-Za-z0-9]/u.test(next)) return true;
+      c = next;
+      after = start + 2;
+    } else if (c === undefined || c === '|' || c === ')' || '[(.^$*+?{'.includes(c)) {
+      return true;
+    }
+    // An optional first character (a?b|b) means the alternative may start with something else.
+    const following = source[after];
+    if (following === '?' || following === '*' || following === '{') return true;
+    if (firsts.has(c)) return true;
+    firsts.add(c);
+  }
+  return false;
 }
 
 export function checkRegex(source: string): RegexCheck {
@@ -24,7 +68,7 @@ export function checkRegex(source: string): RegexCheck {
   } catch (error) {
     return { ok: false, error: `not a valid regular expression: ${(error as Error).message}`, fix: 'fix the syntax (JavaScript regex, u flag)' };
   }
-  const stack: Frame[] = [{ unbounded: false }];
+  const stack: Frame[] = [{ unbounded: false, branches: [0] }];
   let closed: Frame | undefined;
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
@@ -44,7 +88,12 @@ export function checkRegex(source: string): RegexCheck {
       continue;
     }
     if (c === '(') {
-      stack.push({ unbounded: false });
+      stack.push({ unbounded: false, branches: [groupContentStart(source, i)] });
+      closed = undefined;
+      continue;
+    }
+    if (c === '|') {
+      stack[stack.length - 1]!.branches.push(i + 1);
       closed = undefined;
       continue;
     }
@@ -56,6 +105,13 @@ export function checkRegex(source: string): RegexCheck {
     }
     const quantifier = unboundedQuantifierAt(source, i);
     if (quantifier !== 0) {
+      if (closed !== undefined && quantifier > 0 && !closed.unbounded && alternativesMayOverlap(source, closed)) {
+        return {
+          ok: false,
+          error: 'a repeated group has alternatives that can match the same text (such as (a|ab)* or (\\w|\\d)+) and can backtrack catastrophically',
+          fix: 'make each alternative start with a different literal character, or use a character class such as [ab]+',
+        };
+      }
       if (closed !== undefined && closed.unbounded && quantifier > 0) {
         return {
           ok: false,

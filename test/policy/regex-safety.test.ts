@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkRegex } from '../../src/policy/regex-safety.js';
 
 describe('checkRegex', () => {
-  it.each(['^(CHG|INC)[0-9]{6}\\b', '^[A-Z]+-[0-9]+$', 'approve', '^(?:team-(a|b))+$', '(a+b)', '[+*]+', '\\d+(\\.\\d+)?', '(ab){2,5}'])('accepts %s', (source) => {
+  it.each(['^(CHG|INC)[0-9]{6}\\b', '^[A-Z]+-[0-9]+$', 'approve', '^(?:team-(a|b))+$', '(a+b)', '[+*]+', '\\d+(\\.\\d+)?', '(ab){2,5}', '^(?:CHG|INC|\\.x)+$', '(a|b)*c'])('accepts %s', (source) => {
     expect(checkRegex(source).ok).toBe(true);
   });
 
@@ -13,6 +13,10 @@ describe('checkRegex', () => {
     ['((ab)+c)+', 'nested quantifiers'],
     ['(\\d{2,})+', 'nested quantifiers'],
     ['(a)\\1', 'backreferences'],
+    ['^(a|a)*b', 'alternatives that can match the same text'],
+    ['(\\w|\\d)+', 'alternatives that can match the same text'],
+    ['(?:ab|ac)*', 'alternatives that can match the same text'],
+    ['(a?b|b)*', 'alternatives that can match the same text'],
     ['(', 'not a valid regular expression'],
     ['a'.repeat(513), 'longer than'],
   ])('refuses %s', (source, message) => {

@@ -12,7 +12,7 @@ import { loadPolicySetOrThrow, validatePolicyDocuments } from '../../src/policy/
 import { runCli } from '../support/run-cli.js';
 
 const TARGET = '/subscriptions/1f9a3c2e-4b5d-4e6f-8a7b-9c0d1e2f3a4b/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/*';
-const EVIL = ['^(a+)+$', '^(\\w*)*$', '(x+x+)+y', '^(([a-z])+.)+[A-Z]([a-z])+$', '(.*a){2,}$', '(a)\\1'];
+const EVIL = ['^(a+)+$', '^(\\w*)*$', '(x+x+)+y', '^(([a-z])+.)+[A-Z]([a-z])+$', '(.*a){2,}$', '(a)\\1', '^(a|a)*b', '(\\w|\\d)+$', '(ab|ac)+', '(a?b|b)*c'];
 
 const policyText = (requestMessage: string): string => JSON.stringify({ name: 'p', targets: [TARGET], autoApproval: ['5f0e9b7a-1c2d-4e3f-a4b5-c6d7e8f90a1b'], requestMessage });
 
@@ -27,13 +27,6 @@ describe('catastrophic regexes are refused at validation', () => {
   });
 
   // KNOWN GAP (reported to the lead; src/policy/regex-safety.ts is not this suite's to change):
-  // overlapping alternatives under a repetition backtrack exponentially (/^(a|a)*b/ takes ~170 ms
-  // on 24 characters and doubles with each one more) but pass the star-height check. `it.fails`
-  // turns red the day checkRegex refuses it: then move the pattern into EVIL.
-  it.fails('refuses overlapping alternatives under a repetition, (a|a)*b', () => {
-    expect(validatePolicyDocuments([{ file: 'p.json', text: policyText('^(a|a)*b') }]).ok).toBe(false);
-  });
-
   it('an ordinary ticket pattern is accepted', () => {
     expect(validatePolicyDocuments([{ file: 'p.json', text: policyText('^(CHG|INC)[0-9]{6}\\b') }]).ok).toBe(true);
   });
