@@ -113,11 +113,17 @@ export class IdPatternIndex<E> {
   private readonly byPrefixTail = new Map<string, Array<{ prefix: string; pattern: IdPattern; entry: E }>>();
   /** Prefix lengths (in segments) present, ascending. */
   private readonly prefixLengths: number[];
+  /** Lower-case subscriptions every pattern is confined to; undefined when a pattern has a wildcard subscription. */
+  readonly subscriptions: ReadonlySet<string> | undefined;
   readonly size: number;
 
   constructor(items: ReadonlyArray<{ pattern: IdPattern; entry: E }>) {
     const lengths = new Set<number>();
+    let subscriptions: Set<string> | undefined = new Set<string>();
     for (const item of items) {
+      const first = item.pattern.segments[1];
+      if (first?.kind === 'literal') subscriptions?.add(first.text);
+      else subscriptions = undefined;
       if (item.pattern.literal !== undefined) {
         const list = this.literals.get(item.pattern.literal) ?? [];
         list.push(item.entry);
@@ -132,6 +138,7 @@ export class IdPatternIndex<E> {
       }
     }
     this.prefixLengths = [...lengths].sort((a, b) => a - b);
+    this.subscriptions = subscriptions;
     this.size = items.length;
   }
 

@@ -3,7 +3,6 @@
  * provider (Storage spells `actionRequired`), and fuzzed or hostile input may have any shape.
  * Every accessor is total and returns undefined rather than guessing.
  */
-import { isGuid } from '../ids/guid.js';
 
 export interface ConnectionFacts {
   connectionId: string | undefined;
@@ -30,14 +29,14 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The subscription of `/subscriptions/{guid}/...`, lower case, without parsing the whole ID. */
+const LEADING_SUBSCRIPTION = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$)/iu;
+
+/**
+ * The subscription of `/subscriptions/{guid}/...`, lower case, without parsing the whole ID: one
+ * anchored regex test and a slice (measured faster here than slicing and checking by hand).
+ */
 export function leadingSubscription(id: string | undefined): string | undefined {
-  if (id === undefined || id.length < 51 || id.charCodeAt(14) !== 47) return undefined;
-  const head = id.slice(0, 14);
-  if (head !== '/subscriptions' && head.toLowerCase() !== '/subscriptions') return undefined;
-  if (id.length > 51 && id.charCodeAt(51) !== 47) return undefined;
-  const guid = id.slice(15, 51);
-  return isGuid(guid) ? guid.toLowerCase() : undefined;
+  return id !== undefined && LEADING_SUBSCRIPTION.test(id) ? id.slice(15, 51).toLowerCase() : undefined;
 }
 
 export function connectionFacts(connection: unknown): ConnectionFacts {

@@ -8,7 +8,7 @@
  * Across enforce policies: explicit reject > approve > otherwise-reject > manual.
  */
 import type { CompiledPolicy, CompiledPolicySet, SubnetMatcher } from './compile-policies.js';
-import { connectionFacts, endpointFacts, type EndpointFacts } from './connection-facts.js';
+import { connectionFacts, endpointFacts, leadingSubscription, type EndpointFacts } from './connection-facts.js';
 import type { Decision, DecisionKind, EvaluationCase, ShadowResult } from './types.js';
 import { canonicalKeyOf } from '../ids/arm-id.js';
 
@@ -96,19 +96,28 @@ class CaseContext {
   }
 }
 
-/** The first subnet entry the endpoint matches: its subnet ID against patterns, then each IP against CIDRs. */
+/**
+ * The first subnet entry the endpoint matches: its IPs against the CIDR blocks (a number and a
+ * binary search), then its subnet ID against the patterns, skipped at once when the subnet's
+ * subscription is not one any pattern names.
+ */
 function matchSubnet(matcher: SubnetMatcher, endpoint: EndpointView): string | undefined {
-  if (endpoint.subnetId !== undefined && matcher.patterns.size > 0) {
-    const key = endpoint.subnetKey();
-    if (key !== undefined) {
-      const entry = matcher.patterns.findFirst(key);
-      if (entry !== undefined) return `endpoint subnet ${endpoint.subnetId} matches ${entry}`;
-    }
-  }
   if (matcher.cidrs.size > 0) {
     for (const ip of endpoint.ipAddresses) {
       const block = matcher.cidrs.match(ip);
       if (block !== undefined) return `endpoint IP ${ip} is in ${block}`;
+    }
+  }
+  if (endpoint.subnetId !== undefined && matcher.patterns.size > 0) {
+    const subscriptions = matcher.patterns.subscriptions;
+    if (subscriptions !== undefined) {
+      const subscription = leadingSubscription(endpoint.subnetId);
+      if (subscription === undefined || !subscriptions.has(subscription)) return undefined;
+    }
+    const key = endpoint.subnetKey();
+    if (key !== undefined) {
+      const entry = matcher.patterns.findFirst(key);
+      if (entry !== undefined) return `endpoint subnet ${endpoint.subnetId} matches ${entry}`;
     }
   }
   return undefined;
