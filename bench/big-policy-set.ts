@@ -3,18 +3,11 @@
  * 10,000 subnet patterns, spread over 100 policies, plus the cases evaluated against it.
  * Deterministic (seeded), so figures compare across runs.
  */
+import { seededRandom } from '../emulator/world.js';
 import type { EvaluationCase, PolicyDocument, PolicySet } from '../src/policy/types.js';
 
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The emulator's seeded PRNG (mulberry32), so bench inputs are the same on every run. */
+export const seeded = seededRandom;
 
 export function guid(random: () => number): string {
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');

@@ -20,6 +20,7 @@ import { compilePolicies } from '../../src/policy/compile-policies.js';
 import { connectionFacts } from '../../src/policy/connection-facts.js';
 import { createMemoryAuditStore } from '../support/memory-audit-store.js';
 import { FUZZ_RUNS } from './fuzz-runs.js';
+import { setPath } from './set-path.js';
 
 const SUB = '5f0e9b7a-1c2d-4e3f-a4b5-c6d7e8f90a1b';
 const TARGET = '/subscriptions/1f9a3c2e-4b5d-4e6f-8a7b-9c0d1e2f3a4b/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/api';
@@ -34,16 +35,6 @@ const goodConnection = (): Record<string, unknown> => ({
 });
 const CONNECTION_FIELDS = ['id', 'name', 'etag', 'properties', 'properties.privateEndpoint', 'properties.privateEndpoint.id', 'properties.privateLinkServiceConnectionState', 'properties.privateLinkServiceConnectionState.status', 'properties.provisioningState'];
 const ODD = fc.oneof(fc.anything(), fc.constantFrom('Pending', 'pending', 'PENDING', 'Approved', 'Rejected', 'Disconnected', 'Unknown', 'Updating', 'Failed', '', null, 42, [], {}, CONNECTION, `${TARGET}/../x`, 'https://evil.example/x'));
-
-function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node: Record<string, unknown> = root;
-  for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[keys.at(-1) as string] = value;
-}
 
 const fuzzedConnection = fc.array(fc.tuple(fc.constantFrom(...CONNECTION_FIELDS), ODD), { maxLength: 3 }).map((edits) => {
   const c = goodConnection();

@@ -11,6 +11,7 @@ import { compilePolicies } from '../../src/policy/compile-policies.js';
 import { evaluate } from '../../src/policy/evaluate.js';
 import { validatePolicyDocuments } from '../../src/policy/load-policies.js';
 import { FUZZ_RUNS } from './fuzz-runs.js';
+import { setPath } from './set-path.js';
 
 const SUB = '5f0e9b7a-1c2d-4e3f-a4b5-c6d7e8f90a1b';
 const TARGET = '/subscriptions/1f9a3c2e-4b5d-4e6f-8a7b-9c0d1e2f3a4b/resourceGroups/rg-pay/providers/Microsoft.Network/privateLinkServices/pay-api';
@@ -33,16 +34,6 @@ const NEAR = fc.oneof(
   fc.anything(),
   fc.constantFrom('*', '**', '/subscriptions/*/**', '10.0.0.0/33', '::/129', '10.0.0.0/8', '(a+)+', '[', '', ' ', 'x'.repeat(600), SUB.toUpperCase(), '0', -1, 1e308, null, [], {}),
 );
-
-function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node: Record<string, unknown> = root;
-  for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[keys.at(-1) as string] = value;
-}
 
 const mutatedPolicy = fc.tuple(fc.array(fc.tuple(fc.constantFrom(...FIELDS), NEAR), { maxLength: 4 }), fc.array(fc.constantFrom(...FIELDS), { maxLength: 3 })).map(([edits, deletions]) => {
   const copy = structuredClone(VALID) as Record<string, unknown>;

@@ -7,7 +7,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_FAILED, EXIT_OK, type CliIo } from '../io.js';
-import { parseCommandArgs, policyDir } from '../policy-options.js';
+import { parseCommandArgs } from '../parse-command-args.js';
+import { policyDir } from '../policy-options.js';
 import { renderTable } from '../render-table.js';
 
 export const HELP = `Usage: linkgate demo [--policies DIR] [--audit FILE] [--verbose]

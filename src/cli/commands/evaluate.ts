@@ -10,7 +10,8 @@ import type { Writable } from 'node:stream';
 import type { CompiledPolicySet } from '../../policy/compile-policies.js';
 import type { EvaluationCase } from '../../policy/types.js';
 import { EXIT_OK, UsageError, type CliIo } from '../io.js';
-import { parseCommandArgs, policyDir } from '../policy-options.js';
+import { parseCommandArgs } from '../parse-command-args.js';
+import { policyDir } from '../policy-options.js';
 
 export const HELP = `Usage: linkgate evaluate [FILE|-] [--policies DIR]
 

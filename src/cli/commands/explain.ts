@@ -5,7 +5,8 @@ import { LinkgateError } from '../../errors/linkgate-error.js';
 import type { EvaluationCase } from '../../policy/types.js';
 import { escapeForTerminal } from '../render-table.js';
 import { EXIT_OK, UsageError, type CliIo } from '../io.js';
-import { parseCommandArgs, policyDir } from '../policy-options.js';
+import { parseCommandArgs } from '../parse-command-args.js';
+import { policyDir } from '../policy-options.js';
 
 export const HELP = `Usage: linkgate explain --connection FILE [--endpoint FILE] [--target-connections FILE]
                         [--tenant GUID] [--policies DIR] [--json]

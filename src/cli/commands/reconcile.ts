@@ -2,10 +2,10 @@
  * `linkgate reconcile`: one sweep against ARM from the command line — the same code the timer
  * function runs — with a progress bar and a summary table (or JSON).
  */
-import { parseArgs } from 'node:util';
 import { readConfig } from '../../config/read-config.js';
 import { createLogger } from '../../log/create-logger.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../io.js';
+import { parseCommandArgs } from '../parse-command-args.js';
 import { createProgress } from '../progress.js';
 import { renderTable } from '../render-table.js';
 
@@ -27,22 +27,13 @@ Exit codes: 0 done, 1 some targets failed (see the errors), 2 bad usage or confi
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        'dry-run': { type: 'boolean' },
-        revoke: { type: 'boolean' },
-        json: { type: 'boolean' },
-        policies: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandArgs(args, {
+      'dry-run': { type: 'boolean' },
+      revoke: { type: 'boolean' },
+      json: { type: 'boolean' },
+      policies: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
   if (values.help === true) {
     io.stdout.write(HELP);
     return EXIT_OK;

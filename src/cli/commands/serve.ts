@@ -2,10 +2,10 @@
  * `linkgate serve` (npm start): the local Event Grid webhook host, the same protocol and path as
  * Azure Functions Core Tools. Runs until SIGINT/SIGTERM, then finishes in-flight work.
  */
-import { parseArgs } from 'node:util';
 import { readConfig } from '../../config/read-config.js';
 import { createLogger } from '../../log/create-logger.js';
-import { EXIT_OK, UsageError, type CliIo } from '../io.js';
+import { EXIT_OK, type CliIo } from '../io.js';
+import { parseCommandArgs } from '../parse-command-args.js';
 
 export const HELP = `Usage: linkgate serve [--port N] [--host ADDR] [--policies DIR] [--dry-run]
 
@@ -27,22 +27,13 @@ Stop with Ctrl-C: in-flight deliveries finish first.
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        policies: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandArgs(args, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      policies: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
   if (values.help === true) {
     io.stdout.write(HELP);
     return EXIT_OK;

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { escapeForTerminal } from '../render-table.js';
 import { EXIT_FAILED, EXIT_OK, type CliIo } from '../io.js';
-import { parseCommandArgs, policyDir } from '../policy-options.js';
+import { parseCommandArgs } from '../parse-command-args.js';
+import { policyDir } from '../policy-options.js';
 
 export const HELP = `Usage: linkgate test [--policies DIR] [--json]
 

@@ -1,7 +1,8 @@
 /** `linkgate validate`: every policy checked against the schema and the rules a schema cannot express. */
 import path from 'node:path';
 import { EXIT_FAILED, EXIT_OK, type CliIo } from '../io.js';
-import { parseCommandArgs, policyDir } from '../policy-options.js';
+import { parseCommandArgs } from '../parse-command-args.js';
+import { policyDir } from '../policy-options.js';
 
 export const HELP = `Usage: linkgate validate [--policies DIR] [--json]
 

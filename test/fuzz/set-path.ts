@@ -1,0 +1,10 @@
+/** Sets a dotted path in a JSON-like object, creating objects on the way: how fuzzers plant bad values. */
+export function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node: Record<string, unknown> = root;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys.at(-1) as string] = value;
+}
