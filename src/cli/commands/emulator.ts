@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT_OK, UsageError, type CliIo } from '../io.js';
+import { parseCommandArgs } from '../parse-command-args.js';
 
 export const HELP = `Usage: linkgate emulator [--port N] [--world FILE | --generate TARGETSxCONNECTIONS [--seed N]]
                          [--token T] [--page-size N] [--no-throttle]
@@ -48,26 +48,16 @@ function integer(name: string, text: string, min: number, max: number): number {
 
 /** Pure: argv → settings, or UsageError. */
 export function parseEmulatorArgs(args: string[]): EmulatorArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        port: { type: 'string' },
-        world: { type: 'string' },
-        generate: { type: 'string' },
-        seed: { type: 'string' },
-        token: { type: 'string' },
-        'page-size': { type: 'string' },
-        'no-throttle': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandArgs(args, {
+      port: { type: 'string' },
+      world: { type: 'string' },
+      generate: { type: 'string' },
+      seed: { type: 'string' },
+      token: { type: 'string' },
+      'page-size': { type: 'string' },
+      'no-throttle': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
   if (values.help === true) return 'help';
   if (values.world !== undefined && values.generate !== undefined) throw new UsageError('give --world or --generate, not both');
   let generate: EmulatorArgs['generate'];
