@@ -203,9 +203,12 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
 
     async incomplete(target) {
       checkOpen();
-      const wanted = target.toLowerCase();
+      const wanted = target?.toLowerCase();
       const found = [...entries.values()].filter(
-        (e) => e.record.target.toLowerCase() === wanted && e.record.action.status === 'pending' && claims.get(e.record.idempotencyKey) === e.record.id,
+        (e) =>
+          (wanted === undefined || e.record.target.toLowerCase() === wanted) &&
+          e.record.action.status === 'pending' &&
+          claims.get(e.record.idempotencyKey) === e.record.id,
       );
       found.sort((a, b) => a.order - b.order);
       return found.map((e) => clone(e.record));

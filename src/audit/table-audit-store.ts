@@ -13,7 +13,7 @@
  *   k|<idempotency key>             the claim: which record owns the key         claim (insert; 409 = owned)
  *   i|<id>                          id → record RowKey, whether it was claimed  get, complete, takeOver
  *   x|<idempotency key>|<id>        key → record RowKey                          findByKey
- *   p|<target, lower case>|<id>     claimed record, open while action 'pending'  incomplete(target)
+ *   p|<target, lower case>|<id>     claimed record, open while action 'pending'  incomplete(target?)
  *
  * <inverted ms> is 9999999999999 minus the record's time in epoch milliseconds, 13 digits, so
  * RowKey order is newest first and `since` is a RowKey range. Components are escaped ('%', '/',
@@ -406,11 +406,12 @@ export async function openTableAuditStore(
 
     async incomplete(target) {
       if (closed) throw new TableAuditStoreError('the audit store is closed');
-      const prefix = pendingPrefix(target);
+      // Without a target, the whole pending index ('p|…'): one range scan of open claims only.
+      const prefix = target === undefined ? 'p|' : pendingPrefix(target);
       const rowKeys: string[] = [];
       for await (const entity of listRange(prefix, upperOf(prefix), 'open eq true')) rowKeys.push(String(entity['recordRowKey']));
       const records = (await mapBounded(rowKeys, readRecordAt)).filter(
-        (r): r is AuditRecord => r !== undefined && r.action.status === 'pending' && r.target.toLowerCase() === target.toLowerCase(),
+        (r): r is AuditRecord => r !== undefined && r.action.status === 'pending' && (target === undefined || r.target.toLowerCase() === target.toLowerCase()),
       );
       return records.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
     },

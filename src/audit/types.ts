@@ -92,8 +92,12 @@ export interface AuditStore {
   append(record: AuditRecord): Promise<void>;
   /** Records for one idempotency key, oldest first. */
   findByKey(idempotencyKey: string): Promise<AuditRecord[]>;
-  /** Claimed records of a target whose action is still 'pending' (crash between intent and outcome). */
-  incomplete(target: string): Promise<AuditRecord[]>;
+  /**
+   * Claimed records whose action is still 'pending' (crash between intent and outcome): of one
+   * target (case-insensitive), or of every target when none is given, so the sweep can revisit
+   * targets whose claims were orphaned even though nothing on them is Pending any more.
+   */
+  incomplete(target?: string): Promise<AuditRecord[]>;
   get(id: string): Promise<AuditRecord | undefined>;
   /** Newest first. */
   query(filter: AuditQuery): AsyncIterable<AuditRecord>;

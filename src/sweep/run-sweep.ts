@@ -9,7 +9,7 @@
 import type { ArmConnection } from '../arm/types.js';
 import type { AuditRecord } from '../audit/types.js';
 import type { SweepScope } from '../config/read-config.js';
-import type { ArmId } from '../ids/arm-id.js';
+import { parseArmId, type ArmId } from '../ids/arm-id.js';
 import type { Logger } from '../log/create-logger.js';
 import { errorSummary, isTransientError } from '../pipeline/classify-error.js';
 import type { PipelineDeps } from '../pipeline/handle-events.js';
@@ -143,6 +143,23 @@ async function checkDrift(
   return item;
 }
 
+/**
+ * Targets holding claims still open in the audit store (a writer died, or its record could not be
+ * completed, after the ARM write): their keys, and any governed one the graph did not list is
+ * added to `targets`, so the sweep finishes every orphaned claim and not only Pending work.
+ */
+async function targetsWithOpenClaims(pipeline: SweepDeps['pipeline'], targets: SweepTarget[]): Promise<Set<string>> {
+  const keys = new Set<string>();
+  const listed = new Set(targets.map((t) => t.target.key));
+  for (const record of await pipeline.store.incomplete()) {
+    const parsed = parseArmId(record.target);
+    if (!parsed.ok || keys.has(parsed.id.key) || !pipeline.policies.governs(parsed.id.key)) continue;
+    keys.add(parsed.id.key);
+    if (!listed.has(parsed.id.key)) targets.push({ target: parsed.id, snapshot: [] });
+  }
+  return keys;
+}
+
 export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepSummary> {
   const pipeline = deps.pipeline;
   const logger = options.logger ?? pipeline.logger;
@@ -162,6 +179,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   };
 
   let targets: SweepTarget[];
+  let orphaned: Set<string>;
   try {
     const found = await findSweepTargets(
       pipeline.arm,
@@ -172,6 +190,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     targets = found.targets;
     summary.ungoverned = found.skipped;
     for (const id of found.invalid) logger.warn({ id }, 'sweep skipped an unparseable resource ID');
+    orphaned = await targetsWithOpenClaims(pipeline, targets);
   } catch (error) {
     fail(error);
     logger.error({ err: error }, 'sweep could not list targets');
@@ -188,7 +207,8 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     async ({ target, snapshot }) => {
       const log = logger.child({ target: target.text });
       let seen = snapshot ?? [];
-      if (hasPending(snapshot)) {
+      // A target with a claim left open is reconciled even with nothing Pending: that finishes the claim.
+      if (hasPending(snapshot) || orphaned.has(target.key)) {
         const outcome = await reconcileTarget(target, { kind: 'sweep' }, reconcileDeps);
         summary.totals.connections += outcome.connections;
         summary.totals.pending += outcome.pending;

@@ -164,6 +164,8 @@ export function auditStoreContract(name: string, harness: StoreHarness): void {
       expect(found.find((r) => r.id === released.id)?.leaseUntil).toBe('2024-05-01T10:00:05.000Z');
       expect((await store.incomplete(TARGET.toUpperCase())).map((r) => r.id).sort()).toEqual([pending.id, released.id].sort());
       expect((await store.incomplete(OTHER_TARGET.toLowerCase())).map((r) => r.id)).toEqual([elsewhere.id]);
+      // Without a target: every open claim of every target, for the sweep.
+      expect((await store.incomplete()).map((r) => r.id).sort()).toEqual([pending.id, released.id, elsewhere.id].sort());
     });
 
     it('gets a record by id; an unknown id is undefined', async () => {

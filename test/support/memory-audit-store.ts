@@ -47,7 +47,7 @@ export function createMemoryAuditStore(): MemoryAuditStore {
     async incomplete(target) {
       check();
       return [...records.values()].filter(
-        (r) => r.target.toLowerCase() === target.toLowerCase() && r.action.status === 'pending' && claims.get(r.idempotencyKey) === r.id,
+        (r) => (target === undefined || r.target.toLowerCase() === target.toLowerCase()) && r.action.status === 'pending' && claims.get(r.idempotencyKey) === r.id,
       );
     },
     async get(id) {

@@ -86,4 +86,40 @@ describe('runSweep', () => {
     expect(arm.writes).toHaveLength(0);
     expect([...store.records.values()].every((r) => !r.enforced)).toBe(true);
   });
+
+  it('finishes a claim orphaned after its ARM write even though nothing on the target is Pending', async () => {
+    const { arm, store, deps } = setup();
+    const connection = arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'a'));
+    // A worker claimed, wrote to ARM, and died before completing its record.
+    await store.claim({
+      id: 'orphan',
+      time: new Date(Date.now() - 600_000).toISOString(),
+      trigger: { kind: 'sweep' },
+      target: PLS,
+      connectionId: connection.id,
+      privateEndpointId: endpoint(FRIEND, 'a'),
+      consumerSubscriptionId: FRIEND,
+      requestMessage: '',
+      previousStatus: 'Pending',
+      decision: 'approve',
+      enforced: true,
+      policy: 'payments-pls',
+      reasons: ['autoApproval'],
+      shadow: [],
+      policyRevision: 'rev-1',
+      action: { status: 'pending' },
+      durationMs: 0,
+      idempotencyKey: `${connection.id.toLowerCase()}|${connection.etag ?? ''}`,
+      leaseUntil: new Date(Date.now() - 60_000).toISOString(),
+      kind: 'decision',
+    });
+    await arm.setConnectionStatus({ connection, status: 'Approved', description: 'approved' });
+    const writesBefore = arm.writes.length;
+
+    const summary = await runSweep(deps(), { revoke: false });
+    expect(summary.totals.pending).toBe(0);
+    expect(store.records.get('orphan')?.action.status).toBe('succeeded');
+    expect(await store.incomplete()).toEqual([]);
+    expect(arm.writes.length).toBe(writesBefore);
+  });
 });
