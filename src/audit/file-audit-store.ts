@@ -18,6 +18,7 @@ import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LinkgateError } from '../errors/linkgate-error.js';
 import type { Logger } from '../log/create-logger.js';
+import { equivalenceKeyOf } from './equivalence-key.js';
 import { recordMatchesQuery } from './format-records.js';
 import type { AuditQuery, AuditRecord, AuditStore, ClaimResult } from './types.js';
 
@@ -68,6 +69,9 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
   // True when the file does not end with a newline (a torn or unterminated last line).
   let needsNewline = false;
 
+  /** Equivalence keys of the records that claim nothing, for appendOnce. */
+  const equivalent = new Set<string>();
+
   function index(record: AuditRecord, claim: boolean): void {
     const previous = entries.get(record.id);
     if (previous !== undefined && previous.record.idempotencyKey !== record.idempotencyKey) {
@@ -78,6 +82,7 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
     if (ids === undefined) byKey.set(record.idempotencyKey, (ids = new Set()));
     ids.add(record.id);
     if (claim && !claims.has(record.idempotencyKey)) claims.set(record.idempotencyKey, record.id);
+    if (record.action.status === 'skipped' && record.leaseUntil === undefined) equivalent.add(equivalenceKeyOf(record));
   }
 
   await load();
@@ -191,6 +196,16 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
         const copy = clone(record);
         await writeLine(copy);
         index(copy, false);
+      });
+    },
+
+    appendOnce(record) {
+      return serialize(async () => {
+        if (equivalent.has(equivalenceKeyOf(record))) return false;
+        const copy = clone(record);
+        await writeLine(copy);
+        index(copy, false);
+        return true;
       });
     },
 

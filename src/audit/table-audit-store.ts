@@ -14,6 +14,7 @@
  *   i|<id>                          id → record RowKey, whether it was claimed  get, complete, takeOver
  *   x|<idempotency key>|<id>        key → record RowKey                          findByKey
  *   p|<target, lower case>|<id>     claimed record, open while action 'pending'  incomplete(target?)
+ *   o|<equivalence key>             a record that claims nothing was written     appendOnce (insert; 409 = had one)
  *
  * <inverted ms> is 9999999999999 minus the record's time in epoch milliseconds, 13 digits, so
  * RowKey order is newest first and `since` is a RowKey range. Components are escaped ('%', '/',
@@ -36,6 +37,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { LinkgateError } from '../errors/linkgate-error.js';
 import { scrubSecrets, type Logger } from '../log/create-logger.js';
+import { equivalenceKeyOf } from './equivalence-key.js';
 import { recordMatchesQuery } from './format-records.js';
 import type { AuditQuery, AuditRecord, AuditStore, ClaimResult } from './types.js';
 
@@ -89,6 +91,7 @@ function recordRowKey(record: AuditRecord): string {
 
 const claimRowKey = (key: string): string => `k|${escapeKeyComponent(key)}`;
 const idRowKey = (id: string): string => `i|${escapeKeyComponent(id)}`;
+const onceRowKey = (equivalenceKey: string): string => `o|${escapeKeyComponent(equivalenceKey)}`;
 const keyPrefix = (key: string): string => `x|${escapeKeyComponent(key)}|`;
 const pendingPrefix = (target: string): string => `p|${escapeKeyComponent(target.toLowerCase())}|`;
 
@@ -318,8 +321,27 @@ export async function openTableAuditStore(
     ]);
   }
 
+  /** Like append, plus a once-row keyed by the equivalence key in the same transaction: 409 means written before. */
+  async function appendOnce(record: AuditRecord): Promise<boolean> {
+    checkWritable();
+    const rowKey = recordRowKey(record);
+    try {
+      await submit('append', [
+        ['create', { partitionKey: PARTITION, rowKey: onceRowKey(equivalenceKeyOf(record)), kind: 'once', recordRowKey: rowKey }],
+        ['upsert', recordEntity(record, rowKey, false, randomUUID()), 'Replace'],
+        ['upsert', { partitionKey: PARTITION, rowKey: idRowKey(record.id), kind: 'id', recordRowKey: rowKey, claimed: false }, 'Replace'],
+        ['upsert', { partitionKey: PARTITION, rowKey: keyPrefix(record.idempotencyKey) + escapeKeyComponent(record.id), kind: 'key', recordRowKey: rowKey }, 'Replace'],
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof TableAuditStoreError && error.storeStatus === 409) return false;
+      throw error;
+    }
+  }
+
   return {
     append,
+    appendOnce,
 
     async claim(intent): Promise<ClaimResult> {
       checkWritable();

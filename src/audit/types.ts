@@ -90,6 +90,12 @@ export interface AuditStore {
   complete(record: AuditRecord): Promise<void>;
   /** Writes a record that claims nothing. */
   append(record: AuditRecord): Promise<void>;
+  /**
+   * Writes a record that claims nothing unless one with the same equivalence key
+   * (equivalence-key.ts) is already stored, atomically: of two racing workers, one writes.
+   * Returns whether this call wrote it.
+   */
+  appendOnce(record: AuditRecord): Promise<boolean>;
   /** Records for one idempotency key, oldest first. */
   findByKey(idempotencyKey: string): Promise<AuditRecord[]>;
   /**

@@ -384,18 +384,10 @@ export async function carryOutDecision(
 
 
 /**
- * Records that write nothing claim nothing; to keep duplicates and periodic sweeps from piling up
- * identical records, one is written per connection state, decision and policy revision.
+ * Records that write nothing claim nothing; to keep duplicates, racing workers and periodic sweeps
+ * from piling up identical records, the store writes one per equivalence key (connection state,
+ * decision, enforcement, policy revision, kind), atomically.
  */
 export async function appendOnce(record: AuditRecord, deps: ReconcileDeps): Promise<void> {
-  const previous = await deps.store.findByKey(record.idempotencyKey);
-  const same = previous.some(
-    (p) =>
-      p.decision === record.decision &&
-      p.enforced === record.enforced &&
-      p.policyRevision === record.policyRevision &&
-      (p.kind ?? 'decision') === (record.kind ?? 'decision') &&
-      p.action.status === 'skipped',
-  );
-  if (!same) await deps.store.append(record);
+  await deps.store.appendOnce(record);
 }

@@ -168,6 +168,17 @@ export function auditStoreContract(name: string, harness: StoreHarness): void {
       expect((await store.incomplete()).map((r) => r.id).sort()).toEqual([pending.id, released.id, elsewhere.id].sort());
     });
 
+    it('appendOnce writes one record per equivalence key, even when 20 callers race', async () => {
+      const base = makeRecord({ action: { status: 'skipped' }, decision: 'manual' });
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.appendOnce({ ...base, id: `${base.id}-${i}` })));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.findByKey(base.idempotencyKey)).toHaveLength(1);
+      // Another decision, revision or enforcement is another record.
+      expect(await store.appendOnce({ ...base, id: `${base.id}-rev`, policyRevision: 'sha256:other' })).toBe(true);
+      expect(await store.appendOnce({ ...base, id: `${base.id}-enf`, enforced: !base.enforced })).toBe(true);
+      expect(await store.findByKey(base.idempotencyKey)).toHaveLength(3);
+    });
+
     it('gets a record by id; an unknown id is undefined', async () => {
       const record = makeRecord({ id: 'id/with#odd?chars\\and|pipes' });
       await store.append(record);

@@ -324,7 +324,8 @@ describe.each([
     expect(verdict.recordProblems.slice(0, 10)).toEqual([]);
     expect(verdict.writtenExactlyOnce).toBe(verdict.decided);
     expect(run.exhausted).toBe(0);
-    // Every manual decision is on record (appendOnce may race between two workers: at least one).
-    expect(verdict.manualRecordsPerConnection['0'] ?? 0).toBe(0);
+    // Every manual decision is on record exactly once: the stores' appendOnce is atomic, so two
+    // racing workers or a retried append never add a second identical record.
+    expect(Object.keys(verdict.manualRecordsPerConnection)).toEqual(['1']);
   }, FULL ? 600_000 : 60_000);
 });

@@ -18,8 +18,8 @@ export interface StoreFaultStats {
   byMethod: Record<string, number>;
 }
 
-const MUTATIONS = new Set(['claim', 'takeOver', 'complete', 'append']);
-const FAULTABLE = new Set(['claim', 'takeOver', 'complete', 'append', 'findByKey', 'incomplete']);
+const MUTATIONS = new Set(['claim', 'takeOver', 'complete', 'append', 'appendOnce']);
+const FAULTABLE = new Set(['claim', 'takeOver', 'complete', 'append', 'appendOnce', 'findByKey', 'incomplete']);
 
 export function withStoreFaults(store: AuditStore, options: { probability: number; random: () => number; enabled: () => boolean }): { store: AuditStore; stats: StoreFaultStats } {
   const stats: StoreFaultStats = { calls: 0, before: 0, after: 0, byMethod: {} };

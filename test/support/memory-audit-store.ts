@@ -2,6 +2,7 @@
  * An in-memory AuditStore for pipeline unit tests, with switches to make it fail: the pipeline's
  * promise "no audit, no ARM write" is tested by turning the store off.
  */
+import { equivalenceKeyOf } from '../../src/audit/equivalence-key.js';
 import type { AuditQuery, AuditRecord, AuditStore, ClaimResult } from '../../src/audit/types.js';
 
 export interface MemoryAuditStore extends AuditStore {
@@ -13,6 +14,7 @@ export interface MemoryAuditStore extends AuditStore {
 export function createMemoryAuditStore(): MemoryAuditStore {
   const records = new Map<string, AuditRecord>();
   const claims = new Map<string, string>();
+  const once = new Set<string>();
   const store: MemoryAuditStore = {
     records,
     unavailable: undefined,
@@ -39,6 +41,14 @@ export function createMemoryAuditStore(): MemoryAuditStore {
     async append(record) {
       check();
       records.set(record.id, structuredClone(record));
+    },
+    async appendOnce(record) {
+      check();
+      const key = equivalenceKeyOf(record);
+      if (once.has(key)) return false;
+      once.add(key);
+      records.set(record.id, structuredClone(record));
+      return true;
     },
     async findByKey(key) {
       check();
