@@ -45,18 +45,26 @@ export async function run(report: BenchReporter): Promise<void> {
     const d = evaluate(compiled, c).decision;
     tally[d] = (tally[d] ?? 0) + 1;
   }
-  const ours = measure('linkgate evaluate()', 1_000_000, (i) => {
+  // Two working sets: 1,000 distinct cases stay in the CPU caches (as a burst on a few targets
+  // does); 30,000 do not, so every decision also pays for fetching its strings from memory.
+  const hot = cases.slice(0, 1_000);
+  const oursHot = measure('linkgate evaluate(), 1,000 distinct cases (in cache)', 1_000_000, (i) => {
+    evaluate(compiled, hot[i % hot.length]!);
+  });
+  const ours = measure('linkgate evaluate(), 30,000 distinct cases (beyond cache)', 1_000_000, (i) => {
     evaluate(compiled, cases[i % cases.length]!);
   });
   const documents = big.set.policies.map((p) => p.document);
-  const naive = measure('naive linear scan (peer)', 2_000, (i) => {
+  const naive = measure('naive linear scan (peer), 30,000 distinct cases', 2_000, (i) => {
     naiveEvaluate(documents, cases[i % cases.length]!);
   });
   report.line(`compile: ${compileMs.toFixed(0)} ms for ${big.set.policies.length} policies; decision mix over ${cases.length} cases: ${JSON.stringify(tally)}`);
   report.line('');
   report.line('| evaluator | decisions/s | ns/decision |');
   report.line('| --- | ---: | ---: |');
-  for (const r of [ours, naive]) report.line(`| ${r.label} | ${formatRate(r.perSecond)} | ${r.nsPerOp.toFixed(0)} |`);
+  for (const r of [oursHot, ours, naive]) report.line(`| ${r.label} | ${formatRate(r.perSecond)} | ${r.nsPerOp.toFixed(0)} |`);
   report.line('');
-  report.line(`target: ≥ 1.00 M/s on one core → ${ours.perSecond >= 1e6 ? 'met' : 'NOT met'}; ${(ours.perSecond / naive.perSecond).toFixed(0)}× the peer`);
+  report.line(
+    `target ≥ 1.00 M/s on one core: in cache ${oursHot.perSecond >= 1e6 ? 'met' : 'NOT met'}, beyond cache ${ours.perSecond >= 1e6 ? 'met' : 'NOT met'}; ${(ours.perSecond / naive.perSecond).toFixed(0)}× the peer on the same cases`,
+  );
 }
