@@ -4,7 +4,8 @@
  *
  * Per policy, the first rule that applies wins: deny → reject; outside visibility → reject;
  * autoApproval / trustedSubnets / trustedTenants → approve, held at manual when requestMessage
- * fails, connectionLimit is reached, or a deny condition could not be checked; else `otherwise`.
+ * fails, connectionLimit is reached, or a deny or visibility condition could not be checked; else
+ * `otherwise`.
  * Across enforce policies: explicit reject > approve > otherwise-reject > manual.
  */
 import type { CompiledPolicy, CompiledPolicySet, SubnetMatcher } from './compile-policies.js';
@@ -23,6 +24,7 @@ export interface PolicyVerdict {
 }
 
 const MESSAGE_PREVIEW = 80;
+const MAX_MESSAGE_MATCHED = 1024;
 
 /** Consumer-controlled text inside a reason: quoted, control characters escaped, length-capped. */
 export function quoteUntrusted(value: string): string {
@@ -72,6 +74,14 @@ class CaseContext {
       this.endpoint = typeof ep === 'object' && ep !== null ? new EndpointView(endpointFacts(ep)) : undefined;
     }
     return this.endpoint;
+  }
+
+  /**
+   * Azure caps a request message at 140 characters; anything far longer is not one, and bounding
+   * the input bounds the work of any regex the validator let through.
+   */
+  requestMessageForMatching(): string {
+    return this.requestMessage.length > MAX_MESSAGE_MATCHED ? this.requestMessage.slice(0, MAX_MESSAGE_MATCHED) : this.requestMessage;
   }
 
   endpointMissingReason(): string {
@@ -130,6 +140,7 @@ function verdict(policy: CompiledPolicy, decision: PolicyVerdict['decision'], ra
 export function evaluatePolicy(policy: CompiledPolicy, ctx: CaseContext): PolicyVerdict {
   const consumer = ctx.consumer;
   const unchecked: string[] = [];
+  let visibilityUnchecked = false;
 
   // 1. deny overrides everything.
   if (policy.denySubscriptions.size > 0) {
@@ -146,12 +157,17 @@ export function evaluatePolicy(policy: CompiledPolicy, ctx: CaseContext): Policy
     else {
       const hit = matchSubnet(policy.denySubnets, endpoint);
       if (hit !== undefined) return verdict(policy, 'reject', 4, [`deny.subnets: ${hit}`]);
+      // A readable endpoint may still lack what a deny entry needs (no static IP, no subnet):
+      // then that entry was not checked, and an approval must not pass over it.
+      if (policy.denySubnets.cidrs.size > 0 && endpoint.ipAddresses.length === 0) unchecked.push('deny.subnets (the endpoint reports no private IP address)');
+      if (policy.denySubnets.patterns.size > 0 && endpoint.subnetId === undefined) unchecked.push('deny.subnets (the endpoint reports no subnet)');
     }
   }
 
   // 2. visibility.
   if (policy.visibility !== undefined && policy.visibility !== 'all') {
-    if (consumer !== undefined && !policy.visibility.has(consumer)) {
+    if (consumer === undefined) visibilityUnchecked = true;
+    else if (!policy.visibility.has(consumer)) {
       return verdict(policy, 'reject', 4, [`visibility: consumer subscription ${consumer} is not listed`]);
     }
   }
@@ -178,7 +194,7 @@ export function evaluatePolicy(policy: CompiledPolicy, ctx: CaseContext): Policy
 
   if (approvedBy !== undefined) {
     const held: string[] = [];
-    if (policy.requestMessage !== undefined && !policy.requestMessage.test(ctx.requestMessage)) {
+    if (policy.requestMessage !== undefined && !policy.requestMessage.test(ctx.requestMessageForMatching())) {
       held.push(`requestMessage: ${quoteUntrusted(ctx.requestMessage)} does not match /${policy.requestMessage.source}/`);
     }
     if (policy.connectionLimit !== undefined) {
@@ -189,6 +205,7 @@ export function evaluatePolicy(policy: CompiledPolicy, ctx: CaseContext): Policy
       }
     }
     if (unchecked.length > 0) held.push(`a deny condition could not be checked: ${unchecked.join('; ')}`);
+    if (visibilityUnchecked) held.push('visibility could not be checked: the consumer subscription is unknown');
     if (held.length > 0) return verdict(policy, 'manual', 1, [approvedBy, ...held, 'left Pending for manual review']);
     return verdict(policy, 'approve', 3, [approvedBy]);
   }

@@ -10,6 +10,8 @@
 export type RegexCheck = { ok: true; regex: RegExp } | { ok: false; error: string; fix: string };
 
 const MAX_LENGTH = 512;
+/** Unbounded repetitions of wide atoms allowed in one pattern: two keep matching quadratic at worst. */
+const MAX_WIDE_REPEATS = 2;
 
 interface Frame {
   /** The group (or the whole pattern) contains an unbounded quantifier. */
@@ -70,6 +72,9 @@ export function checkRegex(source: string): RegexCheck {
   }
   const stack: Frame[] = [{ unbounded: false, branches: [0] }];
   let closed: Frame | undefined;
+  /** The atom just read matches almost anything (., \S, \W, \D, [^…]). */
+  let lastAtomWide = false;
+  let wideRepeats = 0;
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
     if (c === '\\') {
@@ -77,12 +82,14 @@ export function checkRegex(source: string): RegexCheck {
       if (/[1-9]/u.test(next) || next === 'k') {
         return { ok: false, error: 'backreferences can make matching exponential', fix: 'rewrite the pattern without \\1 or \\k<name>' };
       }
+      lastAtomWide = next === 'S' || next === 'W' || next === 'D';
       i++;
       closed = undefined;
       continue;
     }
     if (c === '[') {
-      // Skip a character class; quantifiers inside it are literal.
+      // Skip a character class; quantifiers inside it are literal. A negated class is wide.
+      lastAtomWide = source[i + 1] === '^';
       for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
       closed = undefined;
       continue;
@@ -103,38 +110,58 @@ export function checkRegex(source: string): RegexCheck {
       if (closed !== undefined && parent !== undefined) parent.unbounded ||= closed.unbounded;
       continue;
     }
-    const quantifier = unboundedQuantifierAt(source, i);
-    if (quantifier !== 0) {
-      if (closed !== undefined && quantifier > 0 && !closed.unbounded && alternativesMayOverlap(source, closed)) {
+    const quantifier = quantifierAt(source, i);
+    if (quantifier !== undefined) {
+      const repeats = quantifier !== 'optional';
+      if (closed !== undefined && repeats && !closed.unbounded && alternativesMayOverlap(source, closed)) {
         return {
           ok: false,
           error: 'a repeated group has alternatives that can match the same text (such as (a|ab)* or (\\w|\\d)+) and can backtrack catastrophically',
           fix: 'make each alternative start with a different literal character, or use a character class such as [ab]+',
         };
       }
-      if (closed !== undefined && closed.unbounded && quantifier > 0) {
+      // Bounded repetition counts too: (\w+\s?){1,30} splits the input as many ways as (\w+\s?)+.
+      if (closed !== undefined && closed.unbounded && repeats) {
         return {
           ok: false,
-          error: 'a repeated group contains a repetition (nested quantifiers such as (a+)+) and can backtrack catastrophically',
+          error: 'a repeated group contains a repetition (nested quantifiers such as (a+)+ or (\\w+\\s?){1,30}) and can backtrack catastrophically',
           fix: 'remove the nesting, e.g. write a+ instead of (a+)+, or anchor a fixed-length token such as [0-9]{6}',
         };
       }
-      if (quantifier > 0) stack[stack.length - 1]!.unbounded = true;
+      if (quantifier === 'unbounded') {
+        stack[stack.length - 1]!.unbounded = true;
+        if (lastAtomWide && ++wideRepeats > MAX_WIDE_REPEATS) {
+          return {
+            ok: false,
+            error: `more than ${MAX_WIDE_REPEATS} unbounded repetitions of a wide class (such as .*.*.*) make matching polynomial of a high degree`,
+            fix: 'use at most two of .*, .+, \\S*, [^…]* and the like, or narrower classes such as [0-9]+',
+          };
+        }
+      }
+      lastAtomWide = false;
+      closed = undefined;
+      continue;
     }
+    lastAtomWide = c === '.';
     closed = undefined;
   }
   return { ok: true, regex };
 }
 
-/** 1 for an unbounded quantifier (*, +, {n,}) at `i`, -1 for a bounded one (?, {n}, {n,m}), 0 for none. */
-function unboundedQuantifierAt(source: string, i: number): number {
+/**
+ * The quantifier at `i`: 'unbounded' (*, +, {n,}), 'repeat' (a bounded maximum above one: {n},
+ * {n,m}), 'optional' (?, {0,1}, {1}) or undefined when there is none.
+ */
+function quantifierAt(source: string, i: number): 'unbounded' | 'repeat' | 'optional' | undefined {
   const c = source[i];
-  if (c === '*' || c === '+') return 1;
-  if (c === '?') return -1;
+  if (c === '*' || c === '+') return 'unbounded';
+  if (c === '?') return 'optional';
   if (c === '{') {
     const m = /^\{(\d+)(,(\d*))?\}/u.exec(source.slice(i));
-    if (m === null) return 0;
-    return m[2] !== undefined && m[3] === '' ? 1 : -1;
+    if (m === null) return undefined;
+    if (m[2] !== undefined && m[3] === '') return 'unbounded';
+    const max = Number(m[3] ?? m[1]);
+    return max > 1 ? 'repeat' : 'optional';
   }
-  return 0;
+  return undefined;
 }

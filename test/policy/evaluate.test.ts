@@ -27,6 +27,8 @@ describe('evaluate: one policy, first rule that applies', () => {
     { rule: 'unreadable endpoint: subnet rules do not match, reason says so', document: { trustedSubnets: ['10.20.0.0/16'], otherwise: 'reject' }, input: {}, decision: 'reject', reason: 'trustedSubnets not checked' },
     { rule: 'unknown tenant: tenant rules do not match', document: { trustedTenants: [TENANT] }, input: {}, decision: 'manual', reason: 'trustedTenants not checked' },
     { rule: 'unknown tenant with deny.tenants holds an approval', document: { autoApproval: [CONSUMER], deny: { tenants: [TENANT] } }, input: {}, decision: 'manual', reason: 'deny condition could not be checked' },
+    { rule: 'a readable endpoint without IPs cannot clear a CIDR deny: approval held', document: { autoApproval: [CONSUMER], deny: { subnets: ['10.99.0.0/16'] } }, input: { endpoint: endpoint({ ips: [] }) }, decision: 'manual', reason: 'reports no private IP' },
+    { rule: 'unknown consumer cannot pass visibility: approval held', document: { visibility: [STRANGER], trustedTenants: [TENANT] }, input: { tenant: TENANT, consumer: 'not-a-guid' }, decision: 'manual', reason: 'visibility could not be checked' },
     { rule: 'unreadable endpoint with deny.subnets holds an approval', document: { autoApproval: [CONSUMER], deny: { subnets: ['10.99.0.0/16'] } }, input: {}, decision: 'manual', reason: 'deny condition could not be checked' },
   ];
   it.each(rows)('$rule', ({ document, input, decision, reason }) => {

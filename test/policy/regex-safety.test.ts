@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkRegex } from '../../src/policy/regex-safety.js';
 
 describe('checkRegex', () => {
-  it.each(['^(CHG|INC)[0-9]{6}\\b', '^[A-Z]+-[0-9]+$', 'approve', '^(?:team-(a|b))+$', '(a+b)', '[+*]+', '\\d+(\\.\\d+)?', '(ab){2,5}', '^(?:CHG|INC|\\.x)+$', '(a|b)*c'])('accepts %s', (source) => {
+  it.each(['^(CHG|INC)[0-9]{6}\\b', '^[A-Z]+-[0-9]+$', 'approve', '^(?:team-(a|b))+$', '(a+b)', '[+*]+', '\\d+(\\.\\d+)?', '(ab){2,5}', '^(?:CHG|INC|\\.x)+$', '(a|b)*c', '^.*foo.*$', '^[A-Z]+-[0-9]+ .*$', '^(ab){1,3}$', '^(?:[A-Z]{3}-)?[0-9]{6}\\b'])('accepts %s', (source) => {
     expect(checkRegex(source).ok).toBe(true);
   });
 
@@ -17,6 +17,10 @@ describe('checkRegex', () => {
     ['(\\w|\\d)+', 'alternatives that can match the same text'],
     ['(?:ab|ac)*', 'alternatives that can match the same text'],
     ['(a?b|b)*', 'alternatives that can match the same text'],
+    ['^(\\w+\\s?){1,30}$', 'nested quantifiers'],
+    ['^(.*a){12}$', 'nested quantifiers'],
+    ['^.*.*.*.*=$', 'wide class'],
+    ['^[^,]*,[^,]*,[^,]*$', 'wide class'],
     ['(', 'not a valid regular expression'],
     ['a'.repeat(513), 'longer than'],
   ])('refuses %s', (source, message) => {

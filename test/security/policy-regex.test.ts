@@ -12,7 +12,7 @@ import { loadPolicySetOrThrow, validatePolicyDocuments } from '../../src/policy/
 import { runCli } from '../support/run-cli.js';
 
 const TARGET = '/subscriptions/1f9a3c2e-4b5d-4e6f-8a7b-9c0d1e2f3a4b/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/*';
-const EVIL = ['^(a+)+$', '^(\\w*)*$', '(x+x+)+y', '^(([a-z])+.)+[A-Z]([a-z])+$', '(.*a){2,}$', '(a)\\1', '^(a|a)*b', '(\\w|\\d)+$', '(ab|ac)+', '(a?b|b)*c'];
+const EVIL = ['^(a+)+$', '^(\\w*)*$', '(x+x+)+y', '^(([a-z])+.)+[A-Z]([a-z])+$', '(.*a){2,}$', '(a)\\1', '^(a|a)*b', '(\\w|\\d)+$', '(ab|ac)+', '(a?b|b)*c', '^(\\w+\\s?){1,30}$', '^(.*a){12}$', '^.*.*.*.*.*.*.*.*=$'];
 
 const policyText = (requestMessage: string): string => JSON.stringify({ name: 'p', targets: [TARGET], autoApproval: ['5f0e9b7a-1c2d-4e3f-a4b5-c6d7e8f90a1b'], requestMessage });
 
