@@ -113,7 +113,9 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
   const sleep = options.sleep ?? sleepFor;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const pollIntervalMs = options.pollIntervalMs ?? 2_000;
-  const maxPolls = options.maxPolls ?? 300;
+  // 120 polls at the default 2 s: a write's worst case (retries and polling) stays under the
+  // audit lease (LINKGATE_LEASE_SECONDS, 900 s), so a claim is never taken over mid-write.
+  const maxPolls = options.maxPolls ?? 120;
   const maxPages = options.maxPages ?? 1_000;
   const pacing = options.pacing ?? true;
   const ownsDispatcher = options.dispatcher === undefined;

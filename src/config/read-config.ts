@@ -165,7 +165,9 @@ export function readConfig(env: Env): LinkgateConfig {
     port,
     webhookKey: get('LINKGATE_WEBHOOK_KEY'),
     concurrency: int('LINKGATE_CONCURRENCY', 8, 1, 256),
-    leaseSeconds: int('LINKGATE_LEASE_SECONDS', 120, 1, 86_400),
+    // Longer than the ARM client's longest write (retries, Retry-After, polling: about 10 minutes), so
+    // a claim is never taken over while its writer may still be writing.
+    leaseSeconds: int('LINKGATE_LEASE_SECONDS', 900, 1, 86_400),
     sweep: { scopes, schedule, revoke: bool('LINKGATE_SWEEP_REVOKE', false), extraTargets },
     logLevel: level as LinkgateConfig['logLevel'],
   };

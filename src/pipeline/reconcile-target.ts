@@ -348,13 +348,25 @@ export async function carryOutDecision(
     if (typeof details.httpStatus === 'number') action.httpStatus = details.httpStatus;
     if (typeof details.requestId === 'string') action.armRequestId = details.requestId;
     if (isPreconditionFailed(error)) {
+      // The etag moved. Either someone else decided, or our own write landed and the client's retry
+      // of it (after a lost answer) met the new etag: ARM's current status tells which.
+      const current = await deps.arm.getConnection(connection.id);
+      if (statusOf(current)?.toLowerCase() === wanted.toLowerCase()) {
+        await deps.store.complete({ ...claimed, action: { ...action, status: 'succeeded', error: `412 on a retried write; ARM shows ${wanted}` }, durationMs: Date.now() - started });
+        log.info({ decision: decision.decision }, `connection ${wanted.toLowerCase()} (confirmed after a 412 on a retried write)`);
+        return wanted === 'Approved' ? 'approved' : 'rejected';
+      }
       await deps.store.complete({ ...claimed, action: { ...action, status: 'superseded' }, durationMs: Date.now() - started });
       log.info('connection changed before our write (412); reading it again');
       return 'changed';
     }
     if (isTransientError(error)) {
-      // Release the claim at once so the redelivery Event Grid makes after this failure can retry.
-      await deps.store.complete({ ...claimed, action: { ...action, status: 'pending' }, leaseUntil: deps.now().toISOString(), durationMs: Date.now() - started });
+      // ARM answered and refused (429, 5xx): release the claim at once so Event Grid's redelivery
+      // can act. Without an answer (reset, timeout) or with an operation still running, the write
+      // may land yet: keep the lease, so nobody writes again before it could have finished.
+      const refused = typeof details.httpStatus === 'number' && details.httpStatus !== 408;
+      const leaseUntil = refused ? deps.now().toISOString() : claimed.leaseUntil;
+      await deps.store.complete({ ...claimed, action: { ...action, status: 'pending' }, ...(leaseUntil === undefined ? {} : { leaseUntil }), durationMs: Date.now() - started });
       throw error;
     }
     await deps.store.complete({ ...claimed, action, durationMs: Date.now() - started });

@@ -159,6 +159,42 @@ describe('reconcileTarget', () => {
     expect(records(w.store)).toEqual([expect.objectContaining({ decision: 'approve', action: expect.objectContaining({ status: 'succeeded' }) })]);
   });
 
+  it('a 412 on a retried write whose first attempt landed is recorded as succeeded, not superseded', async () => {
+    const w = world();
+    w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
+    // Our first PUT landed but its answer was lost; the client's retry meets the new etag.
+    w.arm.beforeNextWrite((request) => {
+      const current = (w.arm.connections.get(PLS.toLowerCase()) ?? []).find((c) => c.id === request.connection.id);
+      if (current?.properties?.privateLinkServiceConnectionState !== undefined) {
+        current.properties.privateLinkServiceConnectionState.status = 'Approved';
+        current.etag = 'W/"after-our-write"';
+      }
+    });
+    const outcome = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    expect(outcome.results.approved).toBe(1);
+    expect(records(w.store)).toEqual([expect.objectContaining({ decision: 'approve', action: expect.objectContaining({ status: 'succeeded', httpStatus: 412 }) })]);
+  });
+
+  it('a write without an answer keeps its lease: nobody writes again until it could have finished', async () => {
+    const w = world();
+    w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
+    w.arm.failNext('write', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const first = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    expect(first.transient).toBe(true);
+    const [claim] = records(w.store);
+    expect(claim?.action.status).toBe('pending');
+    expect(Date.parse(claim?.leaseUntil ?? '')).toBeGreaterThan(w.clock.now);
+
+    const early = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    expect(early.results.owned).toBe(1);
+    expect(w.arm.writes).toHaveLength(0);
+
+    w.clock.now += 61_000;
+    const later = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    expect(later.results.approved).toBe(1);
+    expect(w.arm.writes).toHaveLength(1);
+  });
+
   it('never writes to ARM when the audit store is unavailable, and fails transiently', async () => {
     const w = world();
     w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
