@@ -25,7 +25,7 @@ import {
   type ReconcileDeps,
 } from '../pipeline/reconcile-target.js';
 import { connectionFacts } from '../policy/connection-facts.js';
-import { evaluate } from '../policy/evaluate.js';
+import { evaluateWithDetail } from '../policy/evaluate.js';
 import { findSweepTargets, type SweepTarget } from './find-sweep-targets.js';
 
 export interface DriftItem {
@@ -101,7 +101,7 @@ async function checkDrift(
   // connectionLimit counts Approved siblings; the connection itself must not count against itself.
   const others = siblings.filter((c) => c.id.toLowerCase() !== connection.id.toLowerCase());
   const { evaluationCase, endpoint } = await buildCase(target, asPending, others, deps);
-  const decision = evaluate(deps.policies, evaluationCase);
+  const { decision, verdicts } = evaluateWithDetail(deps.policies, evaluationCase);
   const drifted =
     (status === 'approved' && decision.decision === 'reject') || (status === 'rejected' && decision.decision === 'approve');
   if (!drifted || decision.policy === null) return undefined;
@@ -122,7 +122,12 @@ async function checkDrift(
     action: 'reported',
   };
   const wanted = wantedStatus(decision.decision);
-  if (!revoke || deps.dryRun || wanted === undefined) {
+  // Revoke only on an explicit rule (deny or visibility). A reject that rests on `otherwise`
+  // may just mean a condition could not be checked today (endpoint unreadable, tenant lookup
+  // failed): never take a live connection down on missing data.
+  const explicit = decision.decision !== 'reject' || verdicts.some((v) => v.mode === 'enforce' && v.policy === decision.policy && v.rank === 4);
+  if (!explicit) item.reasons = [...item.reasons, 'not revoked: the reject rests on `otherwise`, not on a deny or visibility rule'];
+  if (!revoke || deps.dryRun || wanted === undefined || !explicit) {
     await appendOnce(record, deps);
     log.warn({ connection: connection.id, status: item.status, decision: item.decision, policy: item.policy }, 'drift found');
     return item;

@@ -17,6 +17,8 @@ const endpoint = (sub: string, name: string): string => `/subscriptions/${sub}/r
 const POLICY: PolicyDocument = {
   name: 'payments-pls',
   targets: [`/subscriptions/${SUB}/resourceGroups/rg-pay/providers/Microsoft.Network/privateLinkServices/*`],
+  // Strangers are outside visibility: an explicit reject, which drift revocation may act on.
+  visibility: [FRIEND],
   autoApproval: [FRIEND],
   otherwise: 'reject',
 };
@@ -121,5 +123,24 @@ describe('runSweep', () => {
     expect(store.records.get('orphan')?.action.status).toBe('succeeded');
     expect(await store.incomplete()).toEqual([]);
     expect(arm.writes.length).toBe(writesBefore);
+  });
+
+  it('never revokes on missing data: a reject resting on otherwise is reported, not acted on', async () => {
+    const arm = createFakeArm();
+    const store = createMemoryAuditStore();
+    // Approved earlier through trustedSubnets; today the endpoint cannot be read (the double answers 403).
+    arm.addConnection(PLS, 'c1', endpoint(FRIEND, 'pe1'), 'Approved by linkgate', 'Approved');
+    const policies = compilePolicies({ revision: 'r', policies: [{ file: 'p.json', document: { name: 'p', targets: [PLS], trustedSubnets: ['10.20.0.0/16'], otherwise: 'reject' } }] });
+    let ids = 0;
+    const summary = await runSweep(
+      {
+        pipeline: { arm, store, policies, logger: silentLogger(), dryRun: false, leaseMs: 60_000, concurrency: 2, now: () => new Date(), newId: () => `r${++ids}` },
+        config: { sweep: { scopes: [{ kind: 'subscription', id: SUB }], extraTargets: [] } },
+      },
+      { revoke: true },
+    );
+    expect(summary.drift).toEqual([expect.objectContaining({ action: 'reported', reasons: expect.arrayContaining([expect.stringContaining('not revoked')]) })]);
+    expect(connectionStatus(arm.connections.get(PLS.toLowerCase())?.[0])).toBe('Approved');
+    expect(arm.writes).toHaveLength(0);
   });
 });
