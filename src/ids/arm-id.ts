@@ -31,7 +31,7 @@ export type ArmIdResult = { ok: true; id: ArmId } | { ok: false; error: string }
 const MAX_ID_LENGTH = 2048;
 // Characters that never belong in a resource path we build URLs from: query, fragment,
 // percent-encoding (hides separators), backslash, whitespace and control characters.
-const FORBIDDEN = /[?#%\\\s\u0000-\u001f\u007f]/u;
+export const FORBIDDEN_IN_ID = /[?#%\\\s\u0000-\u001f\u007f]/u;
 const PROVIDER_NAMESPACE = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+$/u;
 const TYPE_SEGMENT = /^[A-Za-z][A-Za-z0-9]*$/u;
 
@@ -44,7 +44,7 @@ export function parseArmId(input: unknown): ArmIdResult {
   if (typeof input !== 'string') return fail('not a string');
   if (input.length === 0) return fail('empty');
   if (input.length > MAX_ID_LENGTH) return fail(`longer than ${MAX_ID_LENGTH} characters`);
-  if (FORBIDDEN.test(input)) return fail('contains a query, fragment, percent-encoding, backslash, space or control character');
+  if (FORBIDDEN_IN_ID.test(input)) return fail('contains a query, fragment, percent-encoding, backslash, space or control character');
   if (!input.startsWith('/')) return fail("must start with '/subscriptions/'");
   const segments = input.split('/').filter((s) => s.length > 0);
   if (segments.length !== input.split('/').length - 1 - (input.endsWith('/') ? 1 : 0)) {

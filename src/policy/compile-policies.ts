@@ -6,7 +6,7 @@
  */
 import { CidrIndex } from '../net/cidr-index.js';
 import { looksLikeCidr } from '../net/cidr.js';
-import { targetOfConnectionId } from '../ids/arm-id.js';
+import { FORBIDDEN_IN_ID, targetOfConnectionId } from '../ids/arm-id.js';
 import { compileIdPattern, IdPatternIndex, type IdPattern } from '../ids/id-pattern.js';
 import type { CaseRequirements, Otherwise, PolicyMode, PolicySet } from './types.js';
 
@@ -78,14 +78,10 @@ function isConnectionCollection(id: string, from: number, to: number): boolean {
   return CONNECTION_COLLECTIONS.has(segment.toLowerCase());
 }
 
-/** A connection name: non-empty, no separators, query, fragment, escapes, spaces or controls. */
+/** A connection name as parseArmId accepts one: not '.' or '..', no separator or forbidden character. */
 function isSafeName(id: string, from: number): boolean {
-  if (from >= id.length) return false;
-  for (let i = from; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    if (c <= 32 || c === 127 || c === 35 /* # */ || c === 37 /* % */ || c === 47 /* / */ || c === 63 /* ? */ || c === 92 /* \ */ || c === 0x85 || c === 0xa0 || c === 0x2028 || c === 0x2029) return false;
-  }
-  return true;
+  const name = id.slice(from);
+  return name.length > 0 && name !== '.' && name !== '..' && !name.includes('/') && !FORBIDDEN_IN_ID.test(name);
 }
 
 function lowerSet(values: readonly string[] | undefined): Set<string> {

@@ -120,8 +120,10 @@ describe('evaluate: what is not decided', () => {
   it('the fast path for a known target still refuses a hostile connection name', () => {
     evaluate(set, pendingCase({ name: 'warm' }));
     const input = pendingCase({});
-    (input.connection as { id: string }).id = `${TARGET}/privateEndpointConnections/x%2F..`;
-    expect(evaluate(set, input).decision).toBe('ignore');
+    for (const name of ['x%2F..', '..', '.', 'x\u3000y', 'x\ufeff', 'a?b']) {
+      (input.connection as { id: string }).id = `${TARGET}/privateEndpointConnections/${name}`;
+      expect(evaluate(set, input).decision).toBe('ignore');
+    }
   });
 });
 
