@@ -8,7 +8,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 2;
+    // Known errors are handled in main with their own exit codes; anything reaching here is an
+    // unexpected failure of the operation (exit 1), not bad usage.
+    console.error(`linkgate: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
   },
 );

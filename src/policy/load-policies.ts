@@ -3,6 +3,7 @@
  * (ajv, strict, all errors, compiled once), then checks what a schema cannot say. An invalid set
  * is refused whole; every error names the file, the JSON pointer and what to change.
  */
+import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -185,9 +186,9 @@ export function validatePolicyDocuments(inputs: ReadonlyArray<{ file: string; te
 
 /** Policy files of a folder: `*.json`, not `*.test.json`, sorted. */
 export async function listPolicyFiles(dir: string): Promise<string[]> {
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = await readdir(dir);
+    entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new PolicyLoadError(
@@ -195,7 +196,12 @@ export async function listPolicyFiles(dir: string): Promise<string[]> {
       2,
     );
   }
-  return entries.filter((name) => name.endsWith('.json') && !name.endsWith('.test.json')).sort().map((name) => path.join(dir, name));
+  // Files only (symlinks to files too): a folder named x.json is not a policy.
+  return entries
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.json') && !e.name.endsWith('.test.json'))
+    .map((e) => e.name)
+    .sort()
+    .map((name) => path.join(dir, name));
 }
 
 export async function loadPolicies(dir: string): Promise<LoadResult> {

@@ -28,8 +28,12 @@ export interface CaseResult {
 let validator: ValidateFunction | undefined;
 
 export async function listPolicyTestFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir);
-  return entries.filter((name) => name.endsWith('.test.json')).sort().map((name) => path.join(dir, name));
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.test.json'))
+    .map((e) => e.name)
+    .sort()
+    .map((name) => path.join(dir, name));
 }
 
 /** Checks one decision against a case's expectations. */

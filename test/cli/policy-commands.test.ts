@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,15 @@ describe('linkgate validate', () => {
     const json = await runCli(['validate', '--policies', dir, '--json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, errors: [{ pointer: '/autoApproval/0' }] });
+  });
+
+  it('a folder named like a policy file is not read as one', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'archive.json'));
+    await writeFile(path.join(dir, 'p.json'), JSON.stringify({ name: 'p', targets: [PLS] }));
+    const result = await runCli(['validate', '--policies', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ 1 policy valid');
   });
 
   it('reads LINKGATE_POLICY_DIR; a missing folder is exit 2', async () => {
@@ -163,6 +172,12 @@ describe('linkgate evaluate', () => {
     const out = result.stdout.trimEnd().split('\n');
     expect(out).toHaveLength(count);
     expect(JSON.parse(out[count - 1] as string)).toMatchObject({ connectionId: expect.stringContaining(`c${count - 1}`), decision: 'approve' });
+  });
+
+  it('a folder given as the input file is exit 1 with the reason', async () => {
+    const result = await runCli(['evaluate', await tempDir()]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('EISDIR');
   });
 
   it('a missing input file is exit 1', async () => {

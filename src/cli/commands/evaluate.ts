@@ -84,13 +84,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const lines = createInterface({ input, crlfDelay: Infinity });
   // Batch output: one write per ~64 KiB keeps a 50,000-line run close to the cost of parsing alone.
   let buffer = '';
-  for await (const line of lines) {
-    buffer += evaluateLine(compiled, line, evaluate) + '\n';
-    if (buffer.length >= FLUSH_BYTES) {
-      const pending = write(io.stdout, buffer);
-      buffer = '';
-      if (pending !== undefined) await pending;
+  try {
+    for await (const line of lines) {
+      buffer += evaluateLine(compiled, line, evaluate) + '\n';
+      if (buffer.length >= FLUSH_BYTES) {
+        const pending = write(io.stdout, buffer);
+        buffer = '';
+        if (pending !== undefined) await pending;
+      }
     }
+  } catch (error) {
+    // A read error mid-stream (a folder given as FILE, a disk error): what was decided is written, then exit 1.
+    if (buffer.length > 0) await write(io.stdout, buffer);
+    const { LinkgateError } = await import('../../errors/linkgate-error.js');
+    throw new LinkgateError(`cannot read ${file ?? 'stdin'}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { hint: 'give a JSON Lines file, or pipe JSON Lines to stdin' });
   }
   if (buffer.length > 0) await write(io.stdout, buffer);
   return EXIT_OK;
