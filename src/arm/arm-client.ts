@@ -155,7 +155,10 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
       throw new ArmError({
         method: 'TOKEN', path: scope, httpStatus: undefined, code: 'CredentialUnavailable',
         armMessage: error instanceof Error ? error.message : String(error),
-        requestId: undefined, correlationId: undefined, transient: false, retryAfterMs: undefined, cause: error,
+        // Transient: a managed-identity endpoint blip looks the same as a missing identity, and
+        // only a failed invocation gets Event Grid to try again; a real misconfiguration keeps
+        // failing loudly with this hint instead of being dropped with a 200.
+        requestId: undefined, correlationId: undefined, transient: true, retryAfterMs: undefined, cause: error,
         hint: 'No Azure credential produced a token: run az login, give the app a managed identity, or set LINKGATE_ARM_TOKEN for an emulator.',
       });
     }

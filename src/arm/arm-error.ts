@@ -31,6 +31,14 @@ export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
+/**
+ * A 409 some providers answer while another operation on the resource runs (Network's
+ * AnotherOperationInProgress, RetryableError…): worth retrying later, unlike other conflicts.
+ */
+export function isConcurrentOperationConflict(status: number, code: string | undefined): boolean {
+  return status === 409 && code !== undefined && /AnotherOperation|InProgress|Retryable/iu.test(code);
+}
+
 export interface ArmErrorDetails {
   method: string;
   /** URL path (no query string), so the message names the resource without any secret. */
@@ -142,7 +150,7 @@ export function armErrorFromResponse(input: {
     armMessage: message,
     requestId: input.headers['x-ms-request-id'],
     correlationId: input.headers['x-ms-correlation-request-id'],
-    transient: isTransientStatus(input.status),
+    transient: isTransientStatus(input.status) || isConcurrentOperationConflict(input.status, code),
     retryAfterMs: parseRetryAfterMs(input.headers['retry-after'], input.nowMs),
     secret: input.secret,
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ArmError, armErrorFromNetwork, armErrorFromResponse, isTransientStatus, parseRetryAfterMs } from '../../src/arm/arm-error.js';
+import { type ArmError, armErrorFromNetwork, armErrorFromResponse, isConcurrentOperationConflict, isTransientStatus, parseRetryAfterMs } from '../../src/arm/arm-error.js';
 import { LinkgateError } from '../../src/errors/linkgate-error.js';
 import { isPreconditionFailed, isTransientError } from '../../src/pipeline/classify-error.js';
 
@@ -48,5 +48,16 @@ describe('ArmError', () => {
     expect(parseRetryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
     expect(parseRetryAfterMs('soon')).toBeUndefined();
     expect(parseRetryAfterMs(undefined)).toBeUndefined();
+  });
+});
+
+describe('concurrent-operation conflicts', () => {
+  it.each([
+    [409, 'AnotherOperationInProgress', true],
+    [409, 'RetryableErrorDueToAnotherOperation', true],
+    [409, 'Conflict', false],
+    [400, 'AnotherOperationInProgress', false],
+  ])('%i %s → transient %s', (status, code, transient) => {
+    expect(isConcurrentOperationConflict(status, code)).toBe(transient);
   });
 });
