@@ -16,15 +16,14 @@
  */
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LinkgateError } from '../errors/linkgate-error.js';
 import type { Logger } from '../log/create-logger.js';
 import { equivalenceKeyOf } from './equivalence-key.js';
+import { FileAuditStoreError } from './file-audit-store-error.js';
 import { recordMatchesQuery } from './format-records.js';
+import { acquireWriterLock, type WriterLock } from './writer-lock.js';
 import type { AuditQuery, AuditRecord, AuditStore, ClaimResult } from './types.js';
 
-export class FileAuditStoreError extends LinkgateError {
-  override name = 'FileAuditStoreError';
-}
+export { FileAuditStoreError } from './file-audit-store-error.js';
 
 export interface FileAuditStoreOptions {
   logger: Logger;
@@ -85,12 +84,28 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
     if (record.action.status === 'skipped' && record.leaseUntil === undefined) equivalent.add(equivalenceKeyOf(record));
   }
 
-  await load();
-
   let handle: FileHandle | undefined;
+  let lock: WriterLock | undefined;
   if (options.readOnly !== true) {
-    await mkdir(dirname(file), { recursive: true });
-    handle = await open(file, 'a');
+    try {
+      await mkdir(dirname(file), { recursive: true });
+    } catch (error) {
+      throw new FileAuditStoreError(`cannot create the folder of the audit file ${file}: ${(error as Error).message}`, {
+        hint: 'LINKGATE_AUDIT_PATH must name a file in a folder linkgate can create and write',
+        cause: error,
+      });
+    }
+    // Lock before reading, so no other writer appends between our load and our first write.
+    lock = await acquireWriterLock(file);
+    try {
+      await load();
+      handle = await open(file, 'a');
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  } else {
+    await load();
   }
   let closed = false;
   let tail: Promise<unknown> = Promise.resolve();
@@ -253,6 +268,7 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
       await tail;
       closed = true;
       await handle?.close();
+      await lock?.release();
     },
   };
 }

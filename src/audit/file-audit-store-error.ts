@@ -1,0 +1,5 @@
+import { LinkgateError } from '../errors/linkgate-error.js';
+
+export class FileAuditStoreError extends LinkgateError {
+  override name = 'FileAuditStoreError';
+}

@@ -1,0 +1,60 @@
+/**
+ * One writer per audit file. The file store's exactly-once guarantee (claims, appendOnce) holds
+ * within one process, so a second process appending to the same file (`linkgate reconcile` beside
+ * a running `linkgate serve`, two `func start`s) could claim a decision twice. A lock file created
+ * with O_EXCL and holding the writer's PID refuses the second writer; a lock whose process is gone
+ * is stale and taken over.
+ */
+import { open, readFile, unlink } from 'node:fs/promises';
+import { FileAuditStoreError } from './file-audit-store-error.js';
+
+export interface WriterLock {
+  path: string;
+  release(): Promise<void>;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function acquireWriterLock(file: string): Promise<WriterLock> {
+  const path = `${file}.lock`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.writeFile(`${process.pid}\n`, 'utf8');
+      await handle.close();
+      let released = false;
+      return {
+        path,
+        async release() {
+          if (released) return;
+          released = true;
+          await unlink(path).catch(() => undefined);
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new FileAuditStoreError(`cannot create the audit lock ${path}: ${(error as Error).message}`, {
+          hint: 'check the permissions of the folder of LINKGATE_AUDIT_PATH',
+          cause: error,
+        });
+      }
+    }
+    const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+      throw new FileAuditStoreError(`the audit file ${file} is in use by process ${owner}${owner === process.pid ? ' (this one)' : ''}`, {
+        hint: 'one writer per audit file: stop the other linkgate process, give each its own LINKGATE_AUDIT_PATH, or use LINKGATE_AUDIT_STORE=table for several instances',
+      });
+    }
+    // Stale: its writer is gone. Remove it and try again (another process may win the race).
+    await unlink(path).catch(() => undefined);
+  }
+  throw new FileAuditStoreError(`could not take the audit lock ${path}`, { hint: 'another process keeps taking it; run one writer per audit file' });
+}

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openFileAuditStore } from '../../src/audit/file-audit-store.js';
+import { silentLogger } from '../../src/log/create-logger.js';
+
+async function tempFile(): Promise<string> {
+  return join(await mkdtemp(join(tmpdir(), 'linkgate-lock-')), 'audit.jsonl');
+}
+
+describe('one writer per audit file', () => {
+  it('refuses a second writer while the first is open, and frees the file on close', async () => {
+    const file = await tempFile();
+    const first = await openFileAuditStore(file, { logger: silentLogger() });
+    await expect(openFileAuditStore(file, { logger: silentLogger() })).rejects.toMatchObject({
+      name: 'FileAuditStoreError',
+      message: expect.stringContaining(`in use by process ${process.pid}`),
+      hint: expect.stringContaining('one writer per audit file'),
+    });
+    // Readers (linkgate audit, the demo's table) need no lock.
+    const reader = await openFileAuditStore(file, { logger: silentLogger(), readOnly: true });
+    await reader.close();
+    await first.close();
+    const second = await openFileAuditStore(file, { logger: silentLogger() });
+    await second.close();
+  });
+
+  it('refuses a writer held by another live process', async () => {
+    const file = await tempFile();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await writeFile(`${file}.lock`, `${other.pid}\n`);
+      await expect(openFileAuditStore(file, { logger: silentLogger() })).rejects.toThrow(`in use by process ${other.pid}`);
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('takes over a stale lock whose process is gone', async () => {
+    const file = await tempFile();
+    const gone = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await new Promise((resolve) => gone.on('exit', resolve));
+    await writeFile(`${file}.lock`, `${gone.pid}\n`);
+    const store = await openFileAuditStore(file, { logger: silentLogger() });
+    expect((await readFile(`${file}.lock`, 'utf8')).trim()).toBe(String(process.pid));
+    await store.close();
+  });
+});
