@@ -12,6 +12,7 @@
  * written, nothing is written to ARM (the error propagates and the invocation fails).
  */
 import type { ArmClient, ArmConnection, EndpointRead } from '../arm/types.js';
+import { equivalenceKeyOf } from '../audit/equivalence-key.js';
 import type { AuditRecord, AuditStore, AuditTrigger } from '../audit/types.js';
 import { LinkgateError } from '../errors/linkgate-error.js';
 import type { ArmId } from '../ids/arm-id.js';
@@ -401,5 +402,10 @@ export async function carryOutDecision(
  * decision, enforcement, policy revision, kind), atomically.
  */
 export async function appendOnce(record: AuditRecord, deps: ReconcileDeps): Promise<void> {
+  // A read first: the common case (every sweep meets the same manual connections again) then
+  // costs one query and no write; appendOnce settles the rare race atomically.
+  const key = equivalenceKeyOf(record);
+  const previous = await deps.store.findByKey(record.idempotencyKey);
+  if (previous.some((p) => p.action.status === 'skipped' && p.leaseUntil === undefined && equivalenceKeyOf(p) === key)) return;
   await deps.store.appendOnce(record);
 }
