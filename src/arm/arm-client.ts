@@ -318,7 +318,9 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
     const asyncOperation = reply.headers['azure-asyncoperation'];
     const location = reply.headers.location;
     const provisioning = isRecord(reply.body) && isRecord(reply.body.properties) ? reply.body.properties.provisioningState : undefined;
-    const running = reply.status === 202 || (typeof provisioning === 'string' && !TERMINAL_STATES.has(provisioning.toLowerCase()));
+    // An Azure-AsyncOperation header means a long-running operation whatever the status code (as
+    // core-lro reads it): a 201 with it and no provisioningState is still running.
+    const running = reply.status === 202 || asyncOperation !== undefined || (typeof provisioning === 'string' && !TERMINAL_STATES.has(provisioning.toLowerCase()));
     if (!running || (asyncOperation === undefined && location === undefined)) return reply.body;
     let delay = pollDelay(reply);
     if (asyncOperation !== undefined) {
@@ -382,6 +384,8 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
       if (Array.isArray(body)) return [...items, ...body];
       if (!isRecord(body)) return items;
       if (Array.isArray(body.value)) items.push(...body.value);
+      // AOSM's published example answers `value` as one object where its schema says an array.
+      else if (isRecord(body.value)) items.push(body.value);
       if (typeof body.nextLink !== 'string' || body.nextLink.length === 0) return items;
       url = followUrl(body.nextLink, 'nextLink', apiVersion);
       if (seen.has(url.href)) throw pagingLoop(url.pathname);
@@ -529,8 +533,17 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
         });
       }
       await completeLongRunning(reply, entry.apiVersion);
-      const reread = await readConnection(connection);
       const requestId = reply.headers['x-ms-request-id'];
+      if (entry.action === 'aosm-post') {
+        // AOSM keeps no per-endpoint state to re-read (its list holds pending and approved alike,
+        // and a removed endpoint vanishes): the operation's success is the confirmation.
+        const decided: ArmConnection = {
+          ...req.connection,
+          properties: { ...req.connection.properties, privateLinkServiceConnectionState: { status: req.status, description } },
+        };
+        return { connection: decided, httpStatus: reply.status, ...(requestId === undefined ? {} : { armRequestId: requestId }) };
+      }
+      const reread = await readConnection(connection);
       return { connection: reread, httpStatus: reply.status, ...(requestId === undefined ? {} : { armRequestId: requestId }) };
     },
 

@@ -63,7 +63,7 @@ export const RESOURCE_TYPE_LIST: readonly ResourceTypeEntry[] = Object.freeze([
   entry('Microsoft.DataFactory/factories', '2018-06-01'),
   entry('Microsoft.Databricks/workspaces', '2024-05-01'),
   entry('Microsoft.DBforPostgreSQL/flexibleServers', '2024-08-01'),
-  entry('Microsoft.DBforMySQL/flexibleServers', '2023-12-30'),
+  entry('Microsoft.DBforMySQL/flexibleServers', '2023-06-30'),
   entry('Microsoft.ApiManagement/service', '2024-05-01'),
   entry('Microsoft.Batch/batchAccounts', '2024-07-01', 'collection', 'patch'),
   // Recovery Services has no list operation for connections: they sit in the vault's properties.
@@ -73,7 +73,7 @@ export const RESOURCE_TYPE_LIST: readonly ResourceTypeEntry[] = Object.freeze([
   entry('Microsoft.EventGrid/domains', '2025-02-15'),
   entry('Microsoft.Devices/IotHubs', '2023-06-30'),
   entry('Microsoft.Compute/diskAccesses', '2024-03-02'),
-  entry('Microsoft.Automation/automationAccounts', '2023-11-01'),
+  entry('Microsoft.Automation/automationAccounts', '2024-10-23'),
   entry('Microsoft.DigitalTwins/digitalTwinsInstances', '2023-01-31'),
   entry('Microsoft.HealthcareApis/services', '2023-11-01'),
   entry('Microsoft.Purview/accounts', '2021-12-01'),

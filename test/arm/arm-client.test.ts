@@ -384,7 +384,7 @@ describe('approving and rejecting', () => {
     expect(arm.requests[0]).toMatchObject({ method: 'PATCH' });
   });
 
-  it('approves on AOSM with the POST action, polls Location, then re-lists', async () => {
+  it('approves on AOSM with the POST action and polls Location; the operation is the confirmation (no re-list)', async () => {
     const arm = await startArm();
     const store = `${RG}/providers/Microsoft.HybridNetwork/publishers/pub1/artifactStores/store1`;
     const location = `/subscriptions/${SUB}/providers/Microsoft.HybridNetwork/locations/eastus/operationResults/op9`;
@@ -395,7 +395,7 @@ describe('approving and rejecting', () => {
     const current: ArmConnection = { id: `${store}/privateEndpointConnections/pe1`, properties: { privateEndpoint: { id: ENDPOINT } } };
     const result = await c.setConnectionStatus({ connection: current, status: 'Approved', description: 'ok' });
     expect(arm.requests[0]).toMatchObject({ method: 'POST', body: { manualPrivateEndPointConnections: [{ id: ENDPOINT }] } });
-    expect(arm.requests.map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual(['POST approveprivateendpoints', 'GET op9', 'GET op9', 'POST listPrivateEndPoints']);
+    expect(arm.requests.map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual(['POST approveprivateendpoints', 'GET op9', 'GET op9']);
     expect(result.httpStatus).toBe(202);
     expect(result.connection?.properties?.privateLinkServiceConnectionState?.status).toBe('Approved');
   });
@@ -409,7 +409,7 @@ describe('approving and rejecting', () => {
     const current: ArmConnection = { id: `${store}/privateEndpointConnections/pe1`, properties: { privateEndpoint: { id: ENDPOINT } } };
     const result = await c.setConnectionStatus({ connection: current, status: 'Rejected', description: 'no' });
     expect(arm.requests[0]).toMatchObject({ method: 'POST', body: { manualPrivateEndPointConnections: [{ id: ENDPOINT }] } });
-    expect(result.connection).toBeUndefined();
+    expect(result.connection?.properties?.privateLinkServiceConnectionState?.status).toBe('Rejected');
   });
 });
 
