@@ -1,7 +1,8 @@
 /**
  * Timer trigger: the level-triggered safety net. Finds every governed target with Pending
  * connections (Resource Graph, plus targets it cannot see listed in settings), reconciles them
- * exactly as events do, and reports drift. Schedule: app setting LINKGATE_SWEEP_SCHEDULE (NCRONTAB).
+ * exactly as events do, and reports drift. Schedule: app setting LINKGATE_SWEEP_SCHEDULE (NCRONTAB),
+ * every 15 minutes when unset.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { sharedRuntime } from '../src/runtime/create-runtime.js';
@@ -20,4 +21,8 @@ export async function sweep(timer: Timer, context: InvocationContext): Promise<v
   }
 }
 
-app.timer('sweep', { schedule: '%LINKGATE_SWEEP_SCHEDULE%', handler: sweep });
+// The worker indexes functions with the app settings in process.env; a '%SETTING%' binding would
+// fail to index when the setting is absent, taking the safety net down with it.
+export const SWEEP_SCHEDULE = process.env['LINKGATE_SWEEP_SCHEDULE']?.trim() || '0 */15 * * * *';
+
+app.timer('sweep', { schedule: SWEEP_SCHEDULE, handler: sweep });

@@ -2,10 +2,12 @@
  * One writer per audit file. The file store's exactly-once guarantee (claims, appendOnce) holds
  * within one process, so a second process appending to the same file (`linkgate reconcile` beside
  * a running `linkgate serve`, two `func start`s) could claim a decision twice. A lock file created
- * with O_EXCL and holding the writer's PID refuses the second writer; a lock whose process is gone
- * is stale and taken over.
+ * with O_EXCL and holding the writer's PID and host refuses the second writer; a lock of this host
+ * whose process is gone is stale and taken over. A lock of another host (a shared file system) is
+ * never presumed stale: its process cannot be checked from here.
  */
 import { open, readFile, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { FileAuditStoreError } from './file-audit-store-error.js';
 
 export interface WriterLock {
@@ -28,7 +30,7 @@ export async function acquireWriterLock(file: string): Promise<WriterLock> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const handle = await open(path, 'wx');
-      await handle.writeFile(`${process.pid}\n`, 'utf8');
+      await handle.writeFile(`${process.pid} ${hostname()}\n`, 'utf8');
       await handle.close();
       let released = false;
       return {
@@ -47,7 +49,13 @@ export async function acquireWriterLock(file: string): Promise<WriterLock> {
         });
       }
     }
-    const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+    const [pidText = '', host = hostname()] = (await readFile(path, 'utf8').catch(() => '')).trim().split(/\s+/u);
+    const owner = Number.parseInt(pidText, 10);
+    if (host !== hostname()) {
+      throw new FileAuditStoreError(`the audit file ${file} is in use by process ${pidText} on host ${host}`, {
+        hint: `one writer per audit file: use LINKGATE_AUDIT_STORE=table for several instances; if that host is gone, delete ${path}`,
+      });
+    }
     if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
       throw new FileAuditStoreError(`the audit file ${file} is in use by process ${owner}${owner === process.pid ? ' (this one)' : ''}`, {
         hint: 'one writer per audit file: stop the other linkgate process, give each its own LINKGATE_AUDIT_PATH, or use LINKGATE_AUDIT_STORE=table for several instances',

@@ -110,7 +110,9 @@ export function readConfig(env: Env): LinkgateConfig {
   const armToken = get('LINKGATE_ARM_TOKEN');
 
   let audit: AuditStoreConfig;
-  const store = get('LINKGATE_AUDIT_STORE') ?? 'file';
+  // In Azure (App Service sets WEBSITE_INSTANCE_ID) the app folder may be read-only or shared by
+  // instances, so the file store is never a safe default there: Table Storage is.
+  const store = get('LINKGATE_AUDIT_STORE') ?? (get('WEBSITE_INSTANCE_ID') === undefined ? 'file' : 'table');
   if (store === 'table') {
     const connection = get('LINKGATE_AUDIT_TABLE_CONNECTION') ?? get('AzureWebJobsStorage');
     const table = get('LINKGATE_AUDIT_TABLE') ?? 'linkgateaudit';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openFileAuditStore } from '../../src/audit/file-audit-store.js';
@@ -44,7 +44,13 @@ describe('one writer per audit file', () => {
     await new Promise((resolve) => gone.on('exit', resolve));
     await writeFile(`${file}.lock`, `${gone.pid}\n`);
     const store = await openFileAuditStore(file, { logger: silentLogger() });
-    expect((await readFile(`${file}.lock`, 'utf8')).trim()).toBe(String(process.pid));
+    expect((await readFile(`${file}.lock`, 'utf8')).trim()).toBe(`${process.pid} ${hostname()}`);
     await store.close();
+  });
+
+  it('never presumes a lock of another host stale (a shared file system)', async () => {
+    const file = await tempFile();
+    await writeFile(`${file}.lock`, '1 some-other-host\n');
+    await expect(openFileAuditStore(file, { logger: silentLogger() })).rejects.toThrow('in use by process 1 on host some-other-host');
   });
 });

@@ -86,3 +86,11 @@ describe('readConfig', () => {
     throw new Error('expected a ConfigError');
   });
 });
+
+describe('audit store default', () => {
+  it('is the file store locally and Table Storage in Azure, where the app folder is not a safe place', () => {
+    expect(readConfig({}).audit.kind).toBe('file');
+    expect(readConfig({ WEBSITE_INSTANCE_ID: 'abc', AzureWebJobsStorage: 'UseDevelopmentStorage=true' }).audit.kind).toBe('table');
+    expect(readConfig({ WEBSITE_INSTANCE_ID: 'abc', LINKGATE_AUDIT_STORE: 'file' }).audit.kind).toBe('file');
+  });
+});
