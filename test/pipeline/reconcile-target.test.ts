@@ -10,6 +10,7 @@ import { parseDelivery } from '../../src/intake/parse-delivery.js';
 import { connectionProxyWriteEvent } from '../../src/demo/demo-events.js';
 import { connectionStatus, createFakeArm, FakeArmError, type FakeArm } from '../support/fake-arm-client.js';
 import { createMemoryAuditStore, type MemoryAuditStore } from '../support/memory-audit-store.js';
+import { orphanClaim } from '../support/orphan-claim.js';
 
 const PROVIDER_SUB = '0b3c6b1e-7f4e-4c0a-9d55-2d7a3a1f0c11';
 const FRIEND = '22222222-2222-4222-8222-222222222222';
@@ -237,27 +238,7 @@ describe('reconcileTarget', () => {
   it('takes over a claim whose writer crashed before the ARM write and acts once', async () => {
     const w = world();
     const connection = w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
-    await w.store.claim({
-      id: 'orphan',
-      time: new Date(w.clock.now - 120_000).toISOString(),
-      trigger: { kind: 'sweep' },
-      target: PLS,
-      connectionId: connection.id,
-      privateEndpointId: endpoint(FRIEND, 'pe1'),
-      consumerSubscriptionId: FRIEND,
-      requestMessage: '',
-      previousStatus: 'Pending',
-      decision: 'approve',
-      enforced: true,
-      policy: 'payments-pls',
-      reasons: [],
-      shadow: [],
-      policyRevision: 'rev-0',
-      action: { status: 'pending' },
-      durationMs: 0,
-      idempotencyKey: `${connection.id.toLowerCase()}|${connection.etag ?? ''}`,
-      leaseUntil: new Date(w.clock.now - 60_000).toISOString(),
-    });
+    await w.store.claim(orphanClaim(connection, { target: PLS, consumer: FRIEND, time: new Date(w.clock.now - 120_000), leaseUntil: new Date(w.clock.now - 60_000) }));
     const outcome = await reconcileTarget(target(PLS), { kind: 'sweep' }, w.deps());
     expect(outcome.results.approved).toBe(1);
     expect(w.arm.writes).toHaveLength(1);

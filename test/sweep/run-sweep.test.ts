@@ -6,6 +6,7 @@ import type { PolicyDocument } from '../../src/policy/types.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { connectionStatus, createFakeArm, type FakeArm } from '../support/fake-arm-client.js';
 import { createMemoryAuditStore, type MemoryAuditStore } from '../support/memory-audit-store.js';
+import { orphanClaim } from '../support/orphan-claim.js';
 
 const SUB = '0b3c6b1e-7f4e-4c0a-9d55-2d7a3a1f0c11';
 const FRIEND = '22222222-2222-4222-8222-222222222222';
@@ -93,28 +94,7 @@ describe('runSweep', () => {
     const { arm, store, deps } = setup();
     const connection = arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'a'));
     // A worker claimed, wrote to ARM, and died before completing its record.
-    await store.claim({
-      id: 'orphan',
-      time: new Date(Date.now() - 600_000).toISOString(),
-      trigger: { kind: 'sweep' },
-      target: PLS,
-      connectionId: connection.id,
-      privateEndpointId: endpoint(FRIEND, 'a'),
-      consumerSubscriptionId: FRIEND,
-      requestMessage: '',
-      previousStatus: 'Pending',
-      decision: 'approve',
-      enforced: true,
-      policy: 'payments-pls',
-      reasons: ['autoApproval'],
-      shadow: [],
-      policyRevision: 'rev-1',
-      action: { status: 'pending' },
-      durationMs: 0,
-      idempotencyKey: `${connection.id.toLowerCase()}|${connection.etag ?? ''}`,
-      leaseUntil: new Date(Date.now() - 60_000).toISOString(),
-      kind: 'decision',
-    });
+    await store.claim(orphanClaim(connection, { target: PLS, consumer: FRIEND, time: new Date(Date.now() - 600_000), leaseUntil: new Date(Date.now() - 60_000) }));
     await arm.setConnectionStatus({ connection, status: 'Approved', description: 'approved' });
     const writesBefore = arm.writes.length;
 
