@@ -205,6 +205,14 @@ describe('listing connections', () => {
     expect(nth(arm.requests, 0).query.get('api-version')).toBe('2024-04-15');
   });
 
+  it('reads an AOSM list answered as one object, as the published example shows it', async () => {
+    const arm = await startArm();
+    const store = `${RG}/providers/Microsoft.HybridNetwork/publishers/pub1/artifactStores/store1`;
+    arm.on('POST', `${store}/listPrivateEndPoints`, (_req, res) => json(res, 200, { value: { manualPrivateEndPointConnections: [{ id: ENDPOINT }] } }));
+    const { client: c } = client(arm);
+    expect((await c.listConnections(store)).map((conn) => conn.id)).toEqual([`${store}/privateEndpointConnections/pe1`]);
+  });
+
   it('refuses junk IDs and unknown types before sending anything', async () => {
     const arm = await startArm();
     const { client: c } = client(arm);
