@@ -9,82 +9,23 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ARTIFACT_STORE_TYPE, etagFor, seededRandom, type EmulatedConnection, type EmulatedStatus, type PrivateEndpoint, type ProviderResource, type World } from './world.js';
+import { armError, lastSegment, subscriptionOfPath, type Answer } from './arm-answer.js';
+import { connectionToArm, endpointToArm, providerToArm, subscriptionToArm } from './arm-shapes.js';
+import { AsyncOperations } from './async-operations.js';
+import { connectionKey, ConnectionWrites, findConnection, type AosmAction } from './connection-writes.js';
+import { faultAnswer, faultDelayMs, FaultRules, type EmulatedOperation, type FaultRule } from './fault-rules.js';
+import { graphQuery } from './resource-graph.js';
+import { RequestLog, type EmulatorStats, type RequestLogEntry } from './request-log.js';
+import { bucketKindOf, SubscriptionBuckets, type BucketOptions } from './token-buckets.js';
+import { ARTIFACT_STORE_TYPE, type EmulatedConnection, type PrivateEndpoint, type ProviderResource, type World } from './world.js';
 
-export interface BucketSpec {
-  burst: number;
-  perSecond: number;
-}
-
-export interface BucketOptions {
-  reads: BucketSpec;
-  writes: BucketSpec;
-}
-
-/** ARM's documented per-subscription, per-principal limits (DESIGN §5). */
-export const DEFAULT_BUCKETS: BucketOptions = { reads: { burst: 250, perSecond: 25 }, writes: { burst: 200, perSecond: 10 } };
+// What moved out of this file stays importable from it.
+export { connectionToArm, endpointToArm } from './arm-shapes.js';
+export type { EmulatedOperation, Fault, FaultRule } from './fault-rules.js';
+export type { EmulatorStats, RequestLogEntry, WriteRecord } from './request-log.js';
+export { DEFAULT_BUCKETS, type BucketOptions, type BucketSpec } from './token-buckets.js';
 
 export const DEFAULT_TOKEN = 'emulator-token';
-
-/** What a request does, for fault rules and the request log. `list` includes `GET {target}` and AOSM listPrivateEndPoints. */
-export type EmulatedOperation = 'list' | 'get' | 'endpoint' | 'tenant' | 'write' | 'poll' | 'graph' | 'other';
-
-export type Fault =
-  | { kind: 'status'; status: number; retryAfter?: number; code?: string }
-  /** Destroys the socket without an answer (the client sees a connection reset). */
-  | { kind: 'reset' }
-  /** Waits, then answers normally. */
-  | { kind: 'delay'; ms: number };
-
-export interface FaultRule {
-  match: { method?: string; pathIncludes?: string; operation?: EmulatedOperation };
-  fault: Fault;
-  /** Chance (0..1) that a matching request is hit, from the emulator's seeded PRNG. Default 1. */
-  probability?: number;
-  /** How many requests the rule may hit; default unlimited. */
-  times?: number;
-}
-
-export interface RequestLogEntry {
-  method: string;
-  /** Path as sent, without the query. */
-  path: string;
-  query: string;
-  operation: EmulatedOperation;
-  status: number;
-  /** ISO time from the emulator's clock. */
-  time: string;
-  apiVersion?: string;
-  ifMatch?: string;
-  /** Parsed JSON body of PUT/POST requests, to assert request shapes. */
-  body?: unknown;
-  fault?: Fault['kind'];
-  requestId: string;
-}
-
-export interface WriteRecord {
-  connectionId: string;
-  from: EmulatedStatus;
-  to: EmulatedStatus;
-}
-
-export interface EmulatorStats {
-  requests: number;
-  byOperation: Partial<Record<EmulatedOperation, number>>;
-  byStatus: Record<string, number>;
-  /** 429s from the token buckets (not from faults). */
-  throttled: number;
-  faultsInjected: number;
-  /** Successful state-changing writes (PUT of a connection, AOSM approve/remove per endpoint). */
-  writes: number;
-  /** Lower-case connection ID → successful writes: assert exactly-once with it. */
-  writesByConnection: Record<string, number>;
-  /** Writes to a connection that was not Pending (ARM allows them; linkgate should not make them by accident). */
-  nonPendingWrites: WriteRecord[];
-  preconditionFailed: number;
-  /** Writes refused as ARM refuses them (approving a Rejected connection, touching a Disconnected one). */
-  refusedTransitions: number;
-}
 
 export interface ArmEmulatorOptions {
   world: World;
@@ -124,112 +65,23 @@ export interface ArmEmulator {
   close(): Promise<void>;
 }
 
+export interface ArmEmulator {
+  /** `http://127.0.0.1:PORT`: use it as LINKGATE_ARM_ENDPOINT. */
+  url: string;
+  token: string;
+  /** The live state: writes change it; tests may read it and add to it. */
+  world: World;
+  requests: RequestLogEntry[];
+  writes(): number;
+  writesTo(connectionId: string): number;
+  stats(): EmulatorStats;
+  /** Replaces the fault rules (and their `times` budgets). */
+  setFaults(rules: FaultRule[]): void;
+  close(): Promise<void>;
+}
+
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview|-beta)?$/u;
 const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_DELAY_MS = 60_000;
-const GRAPH_DEFAULT_TOP = 100;
-const GRAPH_MAX_TOP = 1000;
-const COSMOS_REJECTED_MESSAGE = 'Approving rejected private endpoint connections is not supported';
-
-/** A connection as ARM answers it. Storage spells `actionRequired`; everyone else `actionsRequired`. */
-export function connectionToArm(provider: ProviderResource, connection: EmulatedConnection, provisioningState = 'Succeeded'): Record<string, unknown> {
-  const state: Record<string, string> = { status: connection.status, description: connection.description };
-  const storage = provider.type.toLowerCase().startsWith('microsoft.storage/');
-  state[storage ? 'actionRequired' : 'actionsRequired'] = connection.actionsRequired ?? 'None';
-  return {
-    id: `${provider.id}/privateEndpointConnections/${connection.name}`,
-    name: connection.name,
-    type: `${provider.type}/privateEndpointConnections`,
-    etag: connection.etag,
-    properties: {
-      privateEndpoint: { id: connection.privateEndpointId },
-      privateLinkServiceConnectionState: state,
-      provisioningState,
-    },
-  };
-}
-
-function lastSegment(id: string): string {
-  return id.split('/').filter((s) => s.length > 0).at(-1) ?? '';
-}
-
-function subscriptionOfPath(path: string): string | undefined {
-  const match = /^\/subscriptions\/([^/]+)/iu.exec(path);
-  return match?.[1]?.toLowerCase();
-}
-
-/** A consumer's private endpoint as Microsoft.Network answers it (fixtures/arm-examples/PrivateEndpointGet.json). */
-export function endpointToArm(endpoint: PrivateEndpoint, stateOf: (targetId: string) => EmulatedConnection | undefined): Record<string, unknown> {
-  const name = lastSegment(endpoint.id);
-  const links = (manual: boolean): Record<string, unknown>[] =>
-    endpoint.connectsTo
-      .filter((link) => link.manual === manual)
-      .map((link, index) => {
-        const connection = stateOf(link.targetId);
-        const linkName = `${name}-${manual ? 'manual' : 'auto'}-${index}`;
-        return {
-          id: `${endpoint.id}/${manual ? 'manualPrivateLinkServiceConnections' : 'privateLinkServiceConnections'}/${linkName}`,
-          name: linkName,
-          type: 'Microsoft.Network/privateEndpoints/privateLinkServiceConnections',
-          properties: {
-            provisioningState: 'Succeeded',
-            privateLinkServiceId: link.targetId,
-            groupIds: [],
-            requestMessage: link.requestMessage,
-            privateLinkServiceConnectionState: {
-              status: connection?.status ?? 'Disconnected',
-              description: connection?.description ?? '',
-              actionsRequired: connection?.actionsRequired ?? 'None',
-            },
-          },
-        };
-      });
-  return {
-    name,
-    id: endpoint.id,
-    type: 'Microsoft.Network/privateEndpoints',
-    location: 'westeurope',
-    etag: etagFor(endpoint.id.toLowerCase()),
-    properties: {
-      provisioningState: 'Succeeded',
-      privateLinkServiceConnections: links(false),
-      manualPrivateLinkServiceConnections: links(true),
-      subnet: { id: endpoint.subnetId },
-      networkInterfaces: [{ id: endpoint.id.replace(/\/providers\/Microsoft\.Network\/privateEndpoints\/.*$/iu, `/providers/Microsoft.Network/networkInterfaces/${name}.nic`) }],
-      customDnsConfigs: endpoint.ipAddresses.length === 0 ? [] : [{ fqdn: `${name}.privatelink.example`, ipAddresses: [...endpoint.ipAddresses] }],
-      applicationSecurityGroups: [],
-      ipConfigurations: endpoint.ipAddresses.map((ip, index) => ({
-        name: `ipconfig${index}`,
-        properties: { groupId: 'default', memberName: `member${index}`, privateIPAddress: ip },
-      })),
-    },
-  };
-}
-
-class TokenBucket {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    private readonly spec: BucketSpec,
-    now: number,
-  ) {
-    this.tokens = spec.burst;
-    this.last = now;
-  }
-
-  take(now: number): { ok: boolean; remaining: number; retryAfterSeconds: number } {
-    const elapsed = Math.max(0, now - this.last) / 1000;
-    this.tokens = Math.min(this.spec.burst, this.tokens + elapsed * this.spec.perSecond);
-    this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return { ok: true, remaining: Math.floor(this.tokens), retryAfterSeconds: 0 };
-    }
-    const wait = this.spec.perSecond > 0 ? (1 - this.tokens) / this.spec.perSecond : 60;
-    return { ok: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(wait)) };
-  }
-}
 
 type Route =
   | { kind: 'tenant'; subscriptionId: string }
@@ -239,49 +91,8 @@ type Route =
   | { kind: 'provider'; provider: ProviderResource }
   | { kind: 'collection'; provider: ProviderResource }
   | { kind: 'connection'; provider: ProviderResource; name: string }
-  | { kind: 'aosm'; provider: ProviderResource; action: 'listprivateendpoints' | 'approveprivateendpoints' | 'removeprivateendpoints' }
+  | { kind: 'aosm'; provider: ProviderResource; action: AosmAction }
   | { kind: 'unknown' };
-
-interface Operation {
-  id: string;
-  polls: number;
-  startTime: string;
-  endTime?: string;
-  /** Lower-case connection IDs shown as provisioningState 'Updating' until the operation ends. */
-  connectionKeys: string[];
-  result: (() => Record<string, unknown>) | undefined;
-}
-
-interface Answer {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-function armError(status: number, code: string, message: string, headers?: Record<string, string>): Answer {
-  return { status, body: { error: { code, message } }, ...(headers === undefined ? {} : { headers }) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function defaultFaultCode(status: number): string {
-  switch (status) {
-    case 429:
-      return 'RetryableErrorDueToAnotherOperation';
-    case 500:
-      return 'InternalServerError';
-    case 502:
-      return 'BadGateway';
-    case 503:
-      return 'ServiceUnavailable';
-    case 504:
-      return 'GatewayTimeout';
-    default:
-      return 'InjectedFault';
-  }
-}
 
 export async function startArmEmulator(options: ArmEmulatorOptions): Promise<ArmEmulator> {
   const world = options.world;
@@ -290,33 +101,14 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
   const pageSize = Math.max(1, options.pageSize ?? 20);
   const asyncPolls = Math.max(0, options.asyncPolls ?? 1);
   const maxLogEntries = Math.max(1, options.maxLogEntries ?? 200_000);
-  const bucketSpec = options.buckets === false ? undefined : (options.buckets ?? DEFAULT_BUCKETS);
-  const dice = seededRandom(options.seed ?? 1);
-  let faults: Array<FaultRule & { left: number }> = [];
-  const setFaults = (rules: FaultRule[]): void => {
-    faults = rules.map((rule) => ({ ...rule, left: rule.times ?? Number.POSITIVE_INFINITY }));
-  };
-  setFaults(options.faults ?? []);
-
-  const requests: RequestLogEntry[] = [];
-  const stats: EmulatorStats = {
-    requests: 0,
-    byOperation: {},
-    byStatus: {},
-    throttled: 0,
-    faultsInjected: 0,
-    writes: 0,
-    writesByConnection: {},
-    nonPendingWrites: [],
-    preconditionFailed: 0,
-    refusedTransitions: 0,
-  };
-  const buckets = new Map<string, TokenBucket>();
-  const operations = new Map<string, Operation>();
-  const updating = new Map<string, string>();
+  const faults = new FaultRules(options.faults ?? [], options.seed ?? 1);
+  const setFaults = (rules: FaultRule[]): void => faults.set(rules);
+  const requestLog = new RequestLog(maxLogEntries);
+  const { requests, stats } = requestLog;
+  const buckets = new SubscriptionBuckets(options.buckets, now);
   const timers = new Set<NodeJS.Timeout>();
-  let etagVersion = 0;
   let baseUrl = '';
+  const operations = new AsyncOperations({ now, asyncPolls, pollRetryAfterSeconds: options.pollRetryAfterSeconds, baseUrl: () => baseUrl });
 
   // Indexes over the live world, rebuilt when tests add providers or endpoints after start.
   let indexed: { providers: ProviderResource[]; providerCount: number; endpoints: PrivateEndpoint[]; endpointCount: number } | undefined;
@@ -347,13 +139,9 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
     const entry = Object.entries(world.tenants).find(([key]) => key.toLowerCase() === subscriptionId);
     return entry?.[1].toLowerCase();
   };
-  const findConnection = (provider: ProviderResource, name: string): EmulatedConnection | undefined => {
-    const lower = name.toLowerCase();
-    return provider.connections.find((c) => c.name.toLowerCase() === lower);
-  };
-  const connectionKey = (provider: ProviderResource, connection: EmulatedConnection): string => `${provider.id}/privateendpointconnections/${connection.name}`.toLowerCase();
   const armConnection = (provider: ProviderResource, connection: EmulatedConnection): Record<string, unknown> =>
-    connectionToArm(provider, connection, updating.has(connectionKey(provider, connection)) ? 'Updating' : 'Succeeded');
+    connectionToArm(provider, connection, operations.isUpdating(connectionKey(provider, connection)) ? 'Updating' : 'Succeeded');
+  const writes = new ConnectionWrites(stats, operations, armConnection);
 
   const route = (path: string): Route => {
     index();
@@ -407,82 +195,6 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
     }
   };
 
-  const pickFault = (method: string, path: string, operation: EmulatedOperation): Fault | undefined => {
-    for (const rule of faults) {
-      if (rule.left <= 0) continue;
-      if (rule.match.method !== undefined && rule.match.method.toUpperCase() !== method) continue;
-      if (rule.match.pathIncludes !== undefined && !path.toLowerCase().includes(rule.match.pathIncludes.toLowerCase())) continue;
-      if (rule.match.operation !== undefined && rule.match.operation !== operation) continue;
-      if (rule.probability !== undefined && dice() >= rule.probability) continue;
-      rule.left--;
-      return rule.fault;
-    }
-    return undefined;
-  };
-
-  const recordWrite = (provider: ProviderResource, connection: EmulatedConnection, to: EmulatedStatus, description: string, actionsRequired: string): string => {
-    const key = connectionKey(provider, connection);
-    if (connection.status !== 'Pending') stats.nonPendingWrites.push({ connectionId: `${provider.id}/privateEndpointConnections/${connection.name}`, from: connection.status, to });
-    connection.status = to;
-    connection.description = description;
-    connection.actionsRequired = actionsRequired;
-    connection.etag = etagFor(`${key}#${++etagVersion}`);
-    stats.writes++;
-    stats.writesByConnection[key] = (stats.writesByConnection[key] ?? 0) + 1;
-    return key;
-  };
-
-  /** ARM refuses these transitions; undefined when the write may go ahead. */
-  const refuse = (connection: EmulatedConnection, to: EmulatedStatus): Answer | undefined => {
-    if (connection.status === 'Disconnected') {
-      stats.refusedTransitions++;
-      return armError(400, 'PrivateEndpointConnectionStatusNotPending', `Private endpoint connection '${connection.name}' is Disconnected and cannot be changed.`);
-    }
-    if (connection.status === 'Rejected' && to === 'Approved') {
-      stats.refusedTransitions++;
-      return armError(400, 'BadRequest', COSMOS_REJECTED_MESSAGE);
-    }
-    return undefined;
-  };
-
-  const startOperation = (provider: ProviderResource, apiVersion: string, connectionKeys: string[], result: Operation['result']): Record<string, string> => {
-    const id = randomUUID();
-    const operation: Operation = { id, polls: 0, startTime: new Date(now()).toISOString(), connectionKeys, result };
-    operations.set(id, operation);
-    for (const key of connectionKeys) updating.set(key, id);
-    const sub = subscriptionOfPath(provider.id) ?? '';
-    const namespace = provider.type.split('/')[0] ?? 'Microsoft.Resources';
-    const base = `${baseUrl}/subscriptions/${sub}/providers/${namespace}/locations/${provider.location ?? 'westeurope'}`;
-    const headers: Record<string, string> = {
-      'azure-asyncoperation': `${base}/operations/${id}?api-version=${apiVersion}`,
-      location: `${base}/operationResults/${id}?api-version=${apiVersion}`,
-    };
-    if (options.pollRetryAfterSeconds !== undefined) headers['retry-after'] = String(options.pollRetryAfterSeconds);
-    return headers;
-  };
-
-  const pollOperation = (operationId: string, which: 'status' | 'result', path: string, query: string): Answer => {
-    const operation = operations.get(operationId);
-    if (operation === undefined) return armError(404, 'ResourceNotFound', `Operation '${operationId}' was not found.`);
-    const done = operation.endTime !== undefined || operation.polls >= asyncPolls;
-    operation.polls++;
-    if (done && operation.endTime === undefined) {
-      operation.endTime = new Date(now()).toISOString();
-      for (const key of operation.connectionKeys) if (updating.get(key) === operationId) updating.delete(key);
-    }
-    const retry: Record<string, string> = options.pollRetryAfterSeconds === undefined ? {} : { 'retry-after': String(options.pollRetryAfterSeconds) };
-    if (which === 'status') {
-      return {
-        status: 200,
-        body: { id: path, name: operationId, status: done ? 'Succeeded' : 'InProgress', startTime: operation.startTime, ...(done ? { endTime: operation.endTime } : {}) },
-        headers: done ? {} : retry,
-      };
-    }
-    if (!done) return { status: 202, headers: { location: `${baseUrl}${path}${query}`, ...retry } };
-    const result = operation.result?.();
-    return result === undefined ? { status: 204 } : { status: 200, body: result };
-  };
-
   const listPage = (provider: ProviderResource, path: string, url: URL, apiVersion: string): Answer => {
     if (provider.listStyle === 'parent-properties') {
       return armError(404, 'InvalidResourceType', `The resource type 'privateEndpointConnections' could not be found for '${provider.type}'. Read ${provider.type} and use properties.privateEndpointConnections.`);
@@ -498,99 +210,6 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
     return { status: 200, body };
   };
 
-  const putConnection = (provider: ProviderResource, name: string, body: unknown, ifMatch: string | undefined, apiVersion: string): Answer => {
-    const connection = findConnection(provider, name);
-    if (connection === undefined) return armError(404, 'ResourceNotFound', `Private endpoint connection '${name}' of '${provider.id}' was not found.`);
-    const state = isRecord(body) && isRecord(body['properties']) ? body['properties']['privateLinkServiceConnectionState'] : undefined;
-    const to = isRecord(state) ? state['status'] : undefined;
-    if (!isRecord(state) || (to !== 'Approved' && to !== 'Rejected')) {
-      return armError(400, 'InvalidRequestContent', "properties.privateLinkServiceConnectionState.status must be 'Approved' or 'Rejected'.");
-    }
-    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== connection.etag) {
-      stats.preconditionFailed++;
-      return armError(412, 'PreconditionFailed', `The condition specified using HTTP conditional header(s) is not met: etag '${connection.etag}' does not match If-Match '${ifMatch}'.`);
-    }
-    const refused = refuse(connection, to);
-    if (refused !== undefined) return refused;
-    const description = typeof state['description'] === 'string' ? state['description'] : '';
-    const actions = state['actionsRequired'] ?? state['actionRequired'];
-    const key = recordWrite(provider, connection, to, description, typeof actions === 'string' ? actions : 'None');
-    if (provider.asyncWrites === true) {
-      const headers = startOperation(provider, apiVersion, [key], () => armConnection(provider, connection));
-      return { status: 202, body: armConnection(provider, connection), headers };
-    }
-    return { status: 200, body: armConnection(provider, connection) };
-  };
-
-  const aosmAction = (provider: ProviderResource, action: string, body: unknown, apiVersion: string): Answer => {
-    const live = provider.connections.filter((c) => c.status === 'Pending' || c.status === 'Approved');
-    if (action === 'listprivateendpoints') {
-      return { status: 200, body: { value: [{ manualPrivateEndPointConnections: live.map((c) => ({ id: c.privateEndpointId })) }] } };
-    }
-    const list = isRecord(body) ? body['manualPrivateEndPointConnections'] : undefined;
-    if (!Array.isArray(list) || list.length === 0) {
-      return armError(400, 'InvalidRequestContent', 'manualPrivateEndPointConnections must be a non-empty array of {"id": "<private endpoint ID>"}.');
-    }
-    // The published example sends bare ID strings, the schema {id}: accept both.
-    const ids = list.map((entry) => (typeof entry === 'string' ? entry : isRecord(entry) && typeof entry['id'] === 'string' ? entry['id'] : ''));
-    const targets: EmulatedConnection[] = [];
-    for (const id of ids) {
-      const connection = provider.connections.find((c) => c.privateEndpointId.toLowerCase() === id.toLowerCase());
-      if (connection === undefined) return armError(400, 'BadRequest', `Private endpoint '${id}' is not connected to artifact store '${provider.id}'.`);
-      targets.push(connection);
-    }
-    const to: EmulatedStatus = action === 'approveprivateendpoints' ? 'Approved' : 'Rejected';
-    for (const connection of targets) {
-      const refused = refuse(connection, to);
-      if (refused !== undefined) return refused;
-    }
-    const description = to === 'Approved' ? 'Approved' : 'Removed';
-    const keys = targets.map((connection) => recordWrite(provider, connection, to, description, 'None'));
-    if (provider.asyncWrites === true) return { status: 202, headers: startOperation(provider, apiVersion, keys, undefined) };
-    return { status: 200 };
-  };
-
-  const graphQuery = (body: unknown): Answer => {
-    if (!isRecord(body) || typeof body['query'] !== 'string' || body['query'].trim() === '') {
-      return armError(400, 'BadRequest', 'The request body must hold a non-empty "query".');
-    }
-    const options = isRecord(body['options']) ? body['options'] : {};
-    const top = options['$top'] ?? GRAPH_DEFAULT_TOP;
-    if (typeof top !== 'number' || !Number.isInteger(top) || top < 1 || top > GRAPH_MAX_TOP) {
-      return armError(400, 'BadRequest', `options.$top must be an integer between 1 and ${GRAPH_MAX_TOP}.`);
-    }
-    let scope: Set<string> | undefined;
-    if (Array.isArray(body['subscriptions'])) scope = new Set(body['subscriptions'].map((s) => String(s).toLowerCase()));
-    if (Array.isArray(body['managementGroups']) && world.managementGroups !== undefined) {
-      scope ??= new Set();
-      for (const group of body['managementGroups']) {
-        const members = world.managementGroups[String(group).toLowerCase()];
-        if (members === undefined) return armError(400, 'BadRequest', `Management group '${String(group)}' is not known.`);
-        for (const s of members) scope.add(s.toLowerCase());
-      }
-    }
-    const skipToken = options['$skipToken'];
-    let skip = typeof options['$skip'] === 'number' ? options['$skip'] : 0;
-    if (skipToken !== undefined) {
-      const decoded = typeof skipToken === 'string' ? Number(Buffer.from(skipToken, 'base64url').toString('utf8').replace(/^offset:/u, '')) : Number.NaN;
-      if (!Number.isInteger(decoded) || decoded < 0) return armError(400, 'BadRequest', 'options.$skipToken is not valid.');
-      skip = decoded;
-    }
-    // The KQL is not parsed: every query answers the sweep's projection of resources with connections.
-    const rows = world.providers
-      .filter((p) => p.connections.length > 0 && (scope === undefined || scope.has(subscriptionOfPath(p.id) ?? '')))
-      .map((p) => ({
-        id: p.id,
-        type: p.type.toLowerCase(),
-        subscriptionId: subscriptionOfPath(p.id) ?? '',
-        privateEndpointConnections: p.connections.map((c) => connectionToArm(p, c)),
-      }));
-    const data = rows.slice(skip, skip + top);
-    const result: Record<string, unknown> = { totalRecords: rows.length, count: data.length, data, facets: [], resultTruncated: 'false' };
-    if (skip + top < rows.length) result['$skipToken'] = Buffer.from(`offset:${skip + top}`, 'utf8').toString('base64url');
-    return { status: 200, body: result };
-  };
-
   const dispatch = (method: string, r: Route, path: string, url: URL, body: unknown, ifMatch: string | undefined, apiVersion: string): Answer => {
     const notAllowed = (): Answer => armError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`);
     switch (r.kind) {
@@ -598,12 +217,12 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
         if (method !== 'GET') return notAllowed();
         const tenant = tenantOf(r.subscriptionId);
         if (tenant === undefined) return armError(404, 'SubscriptionNotFound', `The subscription '${r.subscriptionId}' could not be found.`);
-        return { status: 200, body: { id: `/subscriptions/${r.subscriptionId}`, subscriptionId: r.subscriptionId, tenantId: tenant, displayName: `emulated ${r.subscriptionId}`, state: 'Enabled' } };
+        return { status: 200, body: subscriptionToArm(r.subscriptionId, tenant) };
       }
       case 'graph':
-        return method === 'POST' ? graphQuery(body) : notAllowed();
+        return method === 'POST' ? graphQuery(world, body) : notAllowed();
       case 'operation':
-        return method === 'GET' ? pollOperation(r.operationId, r.which, path, url.search) : notAllowed();
+        return method === 'GET' ? operations.poll(r.operationId, r.which, path, url.search) : notAllowed();
       case 'endpoint': {
         if (method !== 'GET') return notAllowed();
         if (r.endpoint === undefined) return armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Network/privateEndpoints/${lastSegment(path)}' was not found.`);
@@ -622,29 +241,20 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
       case 'provider': {
         if (method !== 'GET') return notAllowed();
         const p = r.provider;
-        return {
-          status: 200,
-          body: {
-            id: p.id,
-            name: lastSegment(p.id),
-            type: p.type,
-            location: p.location ?? 'westeurope',
-            properties: { provisioningState: 'Succeeded', privateEndpointConnections: p.connections.map((c) => armConnection(p, c)) },
-          },
-        };
+        return { status: 200, body: providerToArm(p, (c) => armConnection(p, c)) };
       }
       case 'collection':
         return method === 'GET' ? listPage(r.provider, path, url, apiVersion) : notAllowed();
       case 'connection': {
         // Batch updates connections with PATCH (its API has no PUT); same rules as PUT.
-        if (method === 'PUT' || method === 'PATCH') return putConnection(r.provider, r.name, body, ifMatch, apiVersion);
+        if (method === 'PUT' || method === 'PATCH') return writes.putConnection(r.provider, r.name, body, ifMatch, apiVersion);
         if (method !== 'GET') return notAllowed();
         const connection = findConnection(r.provider, r.name);
         if (connection === undefined) return armError(404, 'ResourceNotFound', `Private endpoint connection '${r.name}' of '${r.provider.id}' was not found.`);
         return { status: 200, body: armConnection(r.provider, connection) };
       }
       case 'aosm':
-        return method === 'POST' ? aosmAction(r.provider, r.action, body, apiVersion) : notAllowed();
+        return method === 'POST' ? writes.aosmAction(r.provider, r.action, body, apiVersion) : notAllowed();
       default: {
         const sub = subscriptionOfPath(path);
         if (sub !== undefined && !knownSubscriptions.has(sub)) return armError(404, 'SubscriptionNotFound', `The subscription '${sub}' could not be found.`);
@@ -673,14 +283,6 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
       }, ms);
       timers.add(timer);
     });
-
-  const log = (entry: RequestLogEntry): void => {
-    stats.requests++;
-    stats.byOperation[entry.operation] = (stats.byOperation[entry.operation] ?? 0) + 1;
-    stats.byStatus[String(entry.status)] = (stats.byStatus[String(entry.status)] ?? 0) + 1;
-    requests.push(entry);
-    if (requests.length > maxLogEntries) requests.splice(0, requests.length - maxLogEntries);
-  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -711,7 +313,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
 
     const send = (answer: Answer): void => {
       entry.status = answer.status;
-      log(entry);
+      requestLog.add(entry);
       const headers: Record<string, string> = {
         'x-ms-request-id': requestId,
         'x-ms-correlation-request-id': correlationId,
@@ -729,21 +331,20 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
       res.end(text);
     };
 
-    const fault = pickFault(method, path, operation);
+    const fault = faults.pick(method, path, operation);
     if (fault !== undefined) {
       stats.faultsInjected++;
       entry.fault = fault.kind;
       if (fault.kind === 'reset') {
-        log(entry);
+        requestLog.add(entry);
         req.socket.destroy();
         return;
       }
       if (fault.kind === 'status') {
-        const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
-        send(armError(fault.status, fault.code ?? defaultFaultCode(fault.status), `Injected fault: HTTP ${fault.status}.`, headers));
+        send(faultAnswer(fault));
         return;
       }
-      await sleep(Math.min(Math.max(0, fault.ms), MAX_DELAY_MS));
+      await sleep(faultDelayMs(fault));
     }
 
     const subscription = r.kind === 'tenant' ? r.subscriptionId : subscriptionOfPath(path);
@@ -781,31 +382,13 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
       return;
     }
 
-    // Reads are GETs and Resource Graph queries; every other method spends a write, as ARM counts them.
-    const kind: 'reads' | 'writes' = method === 'GET' || method === 'HEAD' || r.kind === 'graph' ? 'reads' : 'writes';
-    const rateHeaders: Record<string, string> = {};
-    if (bucketSpec !== undefined) {
-      const bucketKey = `${subscription ?? 'tenant'}|${kind}`;
-      let bucket = buckets.get(bucketKey);
-      if (bucket === undefined) {
-        bucket = new TokenBucket(bucketSpec[kind], now());
-        buckets.set(bucketKey, bucket);
-      }
-      const taken = bucket.take(now());
-      rateHeaders[`x-ms-ratelimit-remaining-subscription-${kind}`] = String(taken.remaining);
-      if (!taken.ok) {
-        stats.throttled++;
-        send(
-          armError(
-            429,
-            'SubscriptionRequestsThrottled',
-            `Number of '${kind === 'reads' ? 'read' : 'write'}' requests for subscription '${subscription ?? 'tenant'}' exceeded. Please try again after '${taken.retryAfterSeconds}' seconds.`,
-            { ...rateHeaders, 'retry-after': String(taken.retryAfterSeconds) },
-          ),
-        );
-        return;
-      }
+    const verdict = buckets.take(subscription, bucketKindOf(method, r.kind === 'graph'));
+    if (verdict.throttled !== undefined) {
+      stats.throttled++;
+      send(verdict.throttled);
+      return;
     }
+    const rateHeaders = verdict.headers;
 
     const answer = dispatch(method, r, path, url, body, ifMatch, apiVersion);
     send({ ...answer, headers: { ...rateHeaders, ...(answer.headers ?? {}) } });

@@ -1,0 +1,24 @@
+/** What a handler answers (status, JSON body, headers), ARM's error body, and the path helpers every handler uses. */
+
+export interface Answer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export function armError(status: number, code: string, message: string, headers?: Record<string, string>): Answer {
+  return { status, body: { error: { code, message } }, ...(headers === undefined ? {} : { headers }) };
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function lastSegment(id: string): string {
+  return id.split('/').filter((s) => s.length > 0).at(-1) ?? '';
+}
+
+export function subscriptionOfPath(path: string): string | undefined {
+  const match = /^\/subscriptions\/([^/]+)/iu.exec(path);
+  return match?.[1]?.toLowerCase();
+}

@@ -1,0 +1,85 @@
+/** The JSON shapes ARM answers with: connections, consumers' private endpoints, target resources and subscriptions. */
+import { lastSegment } from './arm-answer.js';
+import { etagFor, type EmulatedConnection, type PrivateEndpoint, type ProviderResource } from './world.js';
+
+/** A connection as ARM answers it. Storage spells `actionRequired`; everyone else `actionsRequired`. */
+export function connectionToArm(provider: ProviderResource, connection: EmulatedConnection, provisioningState = 'Succeeded'): Record<string, unknown> {
+  const state: Record<string, string> = { status: connection.status, description: connection.description };
+  const storage = provider.type.toLowerCase().startsWith('microsoft.storage/');
+  state[storage ? 'actionRequired' : 'actionsRequired'] = connection.actionsRequired ?? 'None';
+  return {
+    id: `${provider.id}/privateEndpointConnections/${connection.name}`,
+    name: connection.name,
+    type: `${provider.type}/privateEndpointConnections`,
+    etag: connection.etag,
+    properties: {
+      privateEndpoint: { id: connection.privateEndpointId },
+      privateLinkServiceConnectionState: state,
+      provisioningState,
+    },
+  };
+}
+
+/** A consumer's private endpoint as Microsoft.Network answers it (fixtures/arm-examples/PrivateEndpointGet.json). */
+export function endpointToArm(endpoint: PrivateEndpoint, stateOf: (targetId: string) => EmulatedConnection | undefined): Record<string, unknown> {
+  const name = lastSegment(endpoint.id);
+  const links = (manual: boolean): Record<string, unknown>[] =>
+    endpoint.connectsTo
+      .filter((link) => link.manual === manual)
+      .map((link, index) => {
+        const connection = stateOf(link.targetId);
+        const linkName = `${name}-${manual ? 'manual' : 'auto'}-${index}`;
+        return {
+          id: `${endpoint.id}/${manual ? 'manualPrivateLinkServiceConnections' : 'privateLinkServiceConnections'}/${linkName}`,
+          name: linkName,
+          type: 'Microsoft.Network/privateEndpoints/privateLinkServiceConnections',
+          properties: {
+            provisioningState: 'Succeeded',
+            privateLinkServiceId: link.targetId,
+            groupIds: [],
+            requestMessage: link.requestMessage,
+            privateLinkServiceConnectionState: {
+              status: connection?.status ?? 'Disconnected',
+              description: connection?.description ?? '',
+              actionsRequired: connection?.actionsRequired ?? 'None',
+            },
+          },
+        };
+      });
+  return {
+    name,
+    id: endpoint.id,
+    type: 'Microsoft.Network/privateEndpoints',
+    location: 'westeurope',
+    etag: etagFor(endpoint.id.toLowerCase()),
+    properties: {
+      provisioningState: 'Succeeded',
+      privateLinkServiceConnections: links(false),
+      manualPrivateLinkServiceConnections: links(true),
+      subnet: { id: endpoint.subnetId },
+      networkInterfaces: [{ id: endpoint.id.replace(/\/providers\/Microsoft\.Network\/privateEndpoints\/.*$/iu, `/providers/Microsoft.Network/networkInterfaces/${name}.nic`) }],
+      customDnsConfigs: endpoint.ipAddresses.length === 0 ? [] : [{ fqdn: `${name}.privatelink.example`, ipAddresses: [...endpoint.ipAddresses] }],
+      applicationSecurityGroups: [],
+      ipConfigurations: endpoint.ipAddresses.map((ip, index) => ({
+        name: `ipconfig${index}`,
+        properties: { groupId: 'default', memberName: `member${index}`, privateIPAddress: ip },
+      })),
+    },
+  };
+}
+
+/** A target resource as `GET {target}` answers it, with its connections inline as `toArm` shapes them. */
+export function providerToArm(provider: ProviderResource, toArm: (connection: EmulatedConnection) => Record<string, unknown>): Record<string, unknown> {
+  return {
+    id: provider.id,
+    name: lastSegment(provider.id),
+    type: provider.type,
+    location: provider.location ?? 'westeurope',
+    properties: { provisioningState: 'Succeeded', privateEndpointConnections: provider.connections.map(toArm) },
+  };
+}
+
+/** A subscription as `GET /subscriptions/{id}` answers it. */
+export function subscriptionToArm(subscriptionId: string, tenantId: string): Record<string, unknown> {
+  return { id: `/subscriptions/${subscriptionId}`, subscriptionId, tenantId, displayName: `emulated ${subscriptionId}`, state: 'Enabled' };
+}
