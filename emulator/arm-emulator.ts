@@ -65,21 +65,6 @@ export interface ArmEmulator {
   close(): Promise<void>;
 }
 
-export interface ArmEmulator {
-  /** `http://127.0.0.1:PORT`: use it as LINKGATE_ARM_ENDPOINT. */
-  url: string;
-  token: string;
-  /** The live state: writes change it; tests may read it and add to it. */
-  world: World;
-  requests: RequestLogEntry[];
-  writes(): number;
-  writesTo(connectionId: string): number;
-  stats(): EmulatorStats;
-  /** Replaces the fault rules (and their `times` budgets). */
-  setFaults(rules: FaultRule[]): void;
-  close(): Promise<void>;
-}
-
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview|-beta)?$/u;
 const MAX_BODY_BYTES = 1024 * 1024;
 
