@@ -99,6 +99,15 @@ const PLAN: Array<{ id: string; type: string; asyncWrites?: boolean; connections
   },
 ];
 
+/** Home tenants of the demo's subscriptions (what the emulator's unauthenticated 401 answers). */
+export const DEMO_TENANTS: Readonly<Record<string, string>> = {
+  [PAYMENTS_SUBSCRIPTION]: PROVIDER_TENANT,
+  [DATA_SUBSCRIPTION]: PROVIDER_TENANT,
+  [TRUSTED_SUBSCRIPTION]: PROVIDER_TENANT,
+  [UNKNOWN_SUBSCRIPTION]: PARTNER_TENANT,
+  [DENIED_SUBSCRIPTION]: DENIED_TENANT,
+};
+
 export function endpointIdOf(subscription: string, endpoint: string): string {
   return `/subscriptions/${subscription}/resourceGroups/${RG_BY_SUBSCRIPTION[subscription] ?? 'rg'}/providers/Microsoft.Network/privateEndpoints/${endpoint}`;
 }
@@ -132,12 +141,6 @@ export function demoWorld(): World {
         connectsTo: [{ targetId: target.id, manual: c.manual ?? false, requestMessage: c.requestMessage }],
       })),
     ),
-    tenants: {
-      [PAYMENTS_SUBSCRIPTION]: PROVIDER_TENANT,
-      [DATA_SUBSCRIPTION]: PROVIDER_TENANT,
-      [TRUSTED_SUBSCRIPTION]: PROVIDER_TENANT,
-      [UNKNOWN_SUBSCRIPTION]: PARTNER_TENANT,
-      [DENIED_SUBSCRIPTION]: DENIED_TENANT,
-    },
+    tenants: { ...DEMO_TENANTS },
   });
 }

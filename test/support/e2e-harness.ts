@@ -19,16 +19,14 @@ import { Agent, request } from 'undici';
 import { startArmEmulator, type ArmEmulator, type ArmEmulatorOptions } from '../../emulator/arm-emulator.js';
 import {
   DATA_SUBSCRIPTION,
+  DEMO_TENANTS,
   DENIED_SUBNET,
   DENIED_SUBSCRIPTION,
-  DENIED_TENANT,
   HUB_SUBNET,
   KEYVAULT_ID,
   PARTNER_SUBNET,
-  PARTNER_TENANT,
   PAYMENTS_SUBSCRIPTION,
   PLS_ID,
-  PROVIDER_TENANT,
   STORAGE_ID,
   TRUSTED_SUBSCRIPTION,
   UNKNOWN_SUBSCRIPTION,
@@ -256,13 +254,7 @@ export function e2eWorld(): World {
       ),
       { id: UNGOVERNED_ENDPOINT, subnetId: PARTNER_SUBNET, ipAddresses: ['10.50.7.4'], connectsTo: [{ targetId: UNGOVERNED_STORAGE, manual: false, requestMessage: 'CHG123123 please' }] },
     ],
-    tenants: {
-      [PAYMENTS_SUBSCRIPTION]: PROVIDER_TENANT,
-      [DATA_SUBSCRIPTION]: PROVIDER_TENANT,
-      [TRUSTED_SUBSCRIPTION]: PROVIDER_TENANT,
-      [UNKNOWN_SUBSCRIPTION]: PARTNER_TENANT,
-      [DENIED_SUBSCRIPTION]: DENIED_TENANT,
-    },
+    tenants: { ...DEMO_TENANTS },
   });
 }
 
