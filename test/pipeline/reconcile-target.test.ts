@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArmId, type ArmId } from '../../src/ids/arm-id.js';
-import { silentLogger } from '../../src/log/create-logger.js';
 import { handleEvents } from '../../src/pipeline/handle-events.js';
-import { createInvocationCaches } from '../../src/pipeline/invocation-caches.js';
 import { reconcileTarget, type ReconcileDeps } from '../../src/pipeline/reconcile-target.js';
 import { compilePolicies } from '../../src/policy/compile-policies.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
@@ -11,6 +9,7 @@ import { connectionProxyWriteEvent } from '../../src/demo/demo-events.js';
 import { connectionStatus, createFakeArm, FakeArmError, type FakeArm } from '../support/fake-arm-client.js';
 import { createMemoryAuditStore, type MemoryAuditStore } from '../support/memory-audit-store.js';
 import { orphanClaim } from '../support/orphan-claim.js';
+import { reconcileDepsFactory } from '../support/reconcile-deps.js';
 
 const PROVIDER_SUB = '0b3c6b1e-7f4e-4c0a-9d55-2d7a3a1f0c11';
 const FRIEND = '22222222-2222-4222-8222-222222222222';
@@ -59,24 +58,7 @@ function world(): World {
   const store = createMemoryAuditStore();
   const policies = compilePolicies({ revision: 'rev-1', policies: POLICIES.map((document) => ({ file: `policies/${document.name}.json`, document })) });
   const clock = { now: Date.parse('2026-11-20T10:00:00Z') };
-  let ids = 0;
-  return {
-    arm,
-    store,
-    clock,
-    deps: (overrides = {}) => ({
-      arm,
-      store,
-      policies,
-      logger: silentLogger(),
-      caches: createInvocationCaches(),
-      dryRun: false,
-      leaseMs: 60_000,
-      now: () => new Date(clock.now),
-      newId: () => `rec-${++ids}`,
-      ...overrides,
-    }),
-  };
+  return { arm, store, clock, deps: reconcileDepsFactory({ arm, store, policies, clock }) };
 }
 
 const records = (store: MemoryAuditStore) => [...store.records.values()];

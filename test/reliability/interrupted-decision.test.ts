@@ -9,12 +9,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/types.js';
 import { parseArmId, type ArmId } from '../../src/ids/arm-id.js';
-import { silentLogger } from '../../src/log/create-logger.js';
-import { createInvocationCaches } from '../../src/pipeline/invocation-caches.js';
-import { reconcileTarget, type ReconcileDeps } from '../../src/pipeline/reconcile-target.js';
+import { reconcileTarget } from '../../src/pipeline/reconcile-target.js';
 import { compilePolicies } from '../../src/policy/compile-policies.js';
 import { createFakeArm } from '../support/fake-arm-client.js';
 import { createMemoryAuditStore } from '../support/memory-audit-store.js';
+import { reconcileDepsFactory } from '../support/reconcile-deps.js';
 
 const PROVIDER = '0b3c6b1e-7f4e-4c0a-9d55-2d7a3a1f0c11';
 const FRIEND = '22222222-2222-4222-8222-222222222222';
@@ -33,18 +32,7 @@ function setup() {
   const store = createMemoryAuditStore();
   const clock = { now: Date.parse('2026-11-20T10:00:00Z') };
   const policies = compilePolicies({ revision: 'r1', policies: [{ file: 'p.json', document: { name: 'p', targets: [PLS], autoApproval: [FRIEND] } }] });
-  let ids = 0;
-  const deps = (): ReconcileDeps => ({
-    arm,
-    store,
-    policies,
-    logger: silentLogger(),
-    caches: createInvocationCaches(),
-    dryRun: false,
-    leaseMs: 60_000,
-    now: () => new Date(clock.now),
-    newId: () => `rec-${++ids}`,
-  });
+  const deps = reconcileDepsFactory({ arm, store, policies, clock });
   return { arm, store, clock, deps };
 }
 
