@@ -326,6 +326,34 @@ describe('ARM emulator: Resource Graph', () => {
   });
 });
 
+describe("ARM emulator: Resource Graph's query quota", () => {
+  const graph = (): Promise<Reply> => call('/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01', { method: 'POST', body: { query: 'resources' } });
+
+  it('counts queries in a fixed window, says so in x-ms-user-quota-*, and answers 429 RateLimiting once spent', async () => {
+    let clock = Date.parse('2025-01-01T00:00:00Z');
+    await start({ graphQuota: { queries: 2, windowSeconds: 5 }, now: () => clock });
+    const first = await graph();
+    expect([first.status, first.headers.get('x-ms-user-quota-remaining'), first.headers.get('x-ms-user-quota-resets-after')]).toEqual([200, '1', '00:00:05']);
+    clock += 1_500;
+    const second = await graph();
+    expect([second.status, second.headers.get('x-ms-user-quota-remaining'), second.headers.get('x-ms-user-quota-resets-after')]).toEqual([200, '0', '00:00:04']);
+    const third = await graph();
+    expect(third.status).toBe(429);
+    expect(third.body['error']).toMatchObject({ code: 'RateLimiting' });
+    expect(third.headers.get('retry-after')).toBe('4');
+    // Other ARM reads do not spend the quota.
+    expect((await call(v(PLS, '2024-05-01'))).status).toBe(200);
+    clock += 3_500;
+    const next = await graph();
+    expect([next.status, next.headers.get('x-ms-user-quota-remaining')]).toEqual([200, '1']);
+  });
+
+  it('is off with buckets: false unless asked for', async () => {
+    await start();
+    for (let i = 0; i < 20; i++) expect((await graph()).status).toBe(200);
+  });
+});
+
 describe('ARM emulator: throttling', () => {
   it('answers 429 with Retry-After when a subscription bucket is empty, and refills with the clock', async () => {
     let clock = 1_000_000;

@@ -16,14 +16,14 @@ import { connectionKey, ConnectionWrites, findConnection, type AosmAction } from
 import { faultAnswer, faultDelayMs, FaultRules, type EmulatedOperation, type FaultRule } from './fault-rules.js';
 import { graphQuery } from './resource-graph.js';
 import { RequestLog, type EmulatorStats, type RequestLogEntry } from './request-log.js';
-import { bucketKindOf, SubscriptionBuckets, type BucketOptions } from './token-buckets.js';
+import { bucketKindOf, DEFAULT_GRAPH_QUOTA, GraphQuotaWindow, SubscriptionBuckets, type BucketOptions, type GraphQuotaSpec } from './token-buckets.js';
 import { ARTIFACT_STORE_TYPE, type EmulatedConnection, type PrivateEndpoint, type ProviderResource, type World } from './world.js';
 
 // What moved out of this file stays importable from it.
 export { connectionToArm, endpointToArm } from './arm-shapes.js';
 export type { EmulatedOperation, Fault, FaultRule } from './fault-rules.js';
 export type { EmulatorStats, RequestLogEntry, WriteRecord } from './request-log.js';
-export { DEFAULT_BUCKETS, type BucketOptions, type BucketSpec } from './token-buckets.js';
+export { DEFAULT_BUCKETS, DEFAULT_GRAPH_QUOTA, type BucketOptions, type BucketSpec, type GraphQuotaSpec } from './token-buckets.js';
 
 export const DEFAULT_TOKEN = 'emulator-token';
 
@@ -35,6 +35,8 @@ export interface ArmEmulatorOptions {
   port?: number;
   /** Per-subscription token buckets (default DEFAULT_BUCKETS); false turns throttling off. */
   buckets?: BucketOptions | false;
+  /** Resource Graph's per-user query quota (default DEFAULT_GRAPH_QUOTA, off when `buckets` is false). */
+  graphQuota?: GraphQuotaSpec | false;
   faults?: FaultRule[];
   /** Clock in epoch milliseconds (default Date.now): inject it to drive the buckets in tests. */
   now?: () => number;
@@ -91,6 +93,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
   const requestLog = new RequestLog(maxLogEntries);
   const { requests, stats } = requestLog;
   const buckets = new SubscriptionBuckets(options.buckets, now);
+  const graphQuota = new GraphQuotaWindow(options.graphQuota === false || (options.graphQuota === undefined && options.buckets === false) ? undefined : (options.graphQuota ?? DEFAULT_GRAPH_QUOTA), now);
   const timers = new Set<NodeJS.Timeout>();
   let baseUrl = '';
   const operations = new AsyncOperations({ now, asyncPolls, pollRetryAfterSeconds: options.pollRetryAfterSeconds, baseUrl: () => baseUrl });
@@ -373,7 +376,13 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
       send(verdict.throttled);
       return;
     }
-    const rateHeaders = verdict.headers;
+    const quota = r.kind === 'graph' ? graphQuota.take() : undefined;
+    if (quota?.throttled !== undefined) {
+      stats.throttled++;
+      send(quota.throttled);
+      return;
+    }
+    const rateHeaders = { ...verdict.headers, ...quota?.headers };
 
     const answer = dispatch(method, r, path, url, body, ifMatch, apiVersion);
     send({ ...answer, headers: { ...rateHeaders, ...(answer.headers ?? {}) } });

@@ -88,3 +88,58 @@ export class SubscriptionBuckets {
     };
   }
 }
+
+export interface GraphQuotaSpec {
+  queries: number;
+  windowSeconds: number;
+}
+
+/** Resource Graph's documented example quota: 15 queries per user in every 5-second window. */
+export const DEFAULT_GRAPH_QUOTA: GraphQuotaSpec = { queries: 15, windowSeconds: 5 };
+
+/** `hh:mm:ss`, rounded up to whole seconds as the header carries them. */
+function resetsAfter(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+}
+
+/**
+ * Resource Graph's per-user quota, separate from ARM's subscription buckets: a fixed window of
+ * `queries`, reported on every answer in `x-ms-user-quota-remaining` and
+ * `x-ms-user-quota-resets-after`, and a 429 once spent. One principal: the emulator has one token.
+ */
+export class GraphQuotaWindow {
+  private windowStart: number | undefined;
+  private used = 0;
+
+  constructor(
+    private readonly spec: GraphQuotaSpec | undefined,
+    private readonly now: () => number,
+  ) {}
+
+  take(): BucketVerdict {
+    if (this.spec === undefined) return { headers: {} };
+    const now = this.now();
+    const windowMs = this.spec.windowSeconds * 1000;
+    if (this.windowStart === undefined || now >= this.windowStart + windowMs) {
+      this.windowStart = now;
+      this.used = 0;
+    }
+    const resetMs = this.windowStart + windowMs - now;
+    if (this.used < this.spec.queries) {
+      this.used++;
+      return { headers: { 'x-ms-user-quota-remaining': String(this.spec.queries - this.used), 'x-ms-user-quota-resets-after': resetsAfter(resetMs) } };
+    }
+    const headers = { 'x-ms-user-quota-remaining': '0', 'x-ms-user-quota-resets-after': resetsAfter(resetMs) };
+    return {
+      headers,
+      throttled: armError(
+        429,
+        'RateLimiting',
+        'Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed.',
+        { ...headers, 'retry-after': String(Math.max(1, Math.ceil(resetMs / 1000))) },
+      ),
+    };
+  }
+}

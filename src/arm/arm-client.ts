@@ -1,14 +1,15 @@
 /**
  * The ArmClient over undici: one keep-alive dispatcher (injectable), lazily acquired and cached
- * bearer tokens, per-subscription token-bucket pacing, bounded retries with full jitter, a timeout
- * on every request, long-running operations polled to a terminal state, and typed errors that
- * never carry the token. Every ID is parsed with parseArmId before a URL is built from it, and
- * every URL the server hands back (nextLink, Azure-AsyncOperation, Location) must stay on the
- * configured ARM origin, so the token is never sent anywhere else.
+ * bearer tokens, per-subscription token-bucket pacing (and Resource Graph's per-user query
+ * quota), bounded retries with full jitter, a timeout on every request, long-running operations
+ * polled to a terminal state, and typed errors that never carry the token. Every ID is parsed
+ * with parseArmId before a URL is built from it, and every URL the server hands back (nextLink,
+ * Azure-AsyncOperation, Location) must stay on the configured ARM origin, so the token is never
+ * sent anywhere else.
  *
  * This file holds the options and the wiring; each job lives in its own module (arm-urls,
  * token-source, send-request, poll-operation, list-connections, set-connection-status,
- * home-tenant, resource-graph).
+ * home-tenant, resource-graph, graph-quota).
  */
 import { Agent, type Dispatcher } from 'undici';
 import type { TokenCredential } from '@azure/identity';
@@ -25,6 +26,7 @@ import { createConnectionLister } from './list-connections.js';
 import { createStatusWriter } from './set-connection-status.js';
 import { createHomeTenantLookup } from './home-tenant.js';
 import { createResourceGraphQuery } from './resource-graph.js';
+import { createGraphQuota } from './graph-quota.js';
 import { parseConnection, parseEndpoint, parseTarget } from './parse-ids.js';
 import { isRecord } from './json-values.js';
 
@@ -95,13 +97,14 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
     sleep,
   };
 
+  const pacing = options.pacing ?? true;
   const tokens = createTokenSource({ credential: options.credential, scope, now });
   const send = createSender({
     logger,
     now,
     timeoutMs: options.timeoutMs ?? 30_000,
     dispatcher,
-    pacing: options.pacing ?? true,
+    pacing,
     buckets,
     retryPolicy,
     tokens,
@@ -136,7 +139,7 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
 
     homeTenantOf: createHomeTenantLookup({ send, urlFor }),
 
-    queryResourceGraph: createResourceGraphQuery({ send, urlFor, maxPages }),
+    queryResourceGraph: createResourceGraphQuery({ send, urlFor, maxPages, quota: pacing ? createGraphQuota({ now: pacingClock, sleep }) : undefined }),
 
     async close() {
       if (ownsDispatcher) await dispatcher.close();

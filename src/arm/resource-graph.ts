@@ -2,6 +2,7 @@
 import { normalizeGuid } from '../ids/guid.js';
 import type { ResourceGraphRequest } from './types.js';
 import { InvalidArmIdError } from './arm-error.js';
+import type { GraphQuota } from './graph-quota.js';
 import { isRecord } from './json-values.js';
 import { pagingLoop } from './list-connections.js';
 import type { Send } from './send-request.js';
@@ -14,12 +15,14 @@ export interface ResourceGraphContext {
   urlFor: (path: string, apiVersion: string) => URL;
   /** Pages followed per query (a guard against a server that loops). */
   maxPages: number;
+  /** Resource Graph's per-user query quota; undefined when pacing is off. */
+  quota: GraphQuota | undefined;
 }
 
 export type QueryResourceGraph = (req: ResourceGraphRequest) => AsyncGenerator<Record<string, unknown>>;
 
 export function createResourceGraphQuery(ctx: ResourceGraphContext): QueryResourceGraph {
-  const { send, urlFor, maxPages } = ctx;
+  const { send, urlFor, maxPages, quota } = ctx;
   return async function* queryResourceGraph(req: ResourceGraphRequest) {
     if (typeof req.query !== 'string' || req.query.trim().length === 0) throw new TypeError('Resource Graph query must be a non-empty string');
     const scopeBody: Record<string, string[]> = {};
@@ -42,7 +45,9 @@ export function createResourceGraphQuery(ctx: ResourceGraphContext): QueryResour
     let skipToken: string | undefined;
     for (let page = 0; page < maxPages; page++) {
       const options: Record<string, unknown> = { $top: top, ...(skipToken === undefined ? {} : { $skipToken: skipToken }) };
+      await quota?.beforeQuery();
       const reply = await send({ method: 'POST', url, kind: 'read', body: { ...scopeBody, query: req.query, options } });
+      quota?.observe(reply.headers);
       const body = isRecord(reply.body) ? reply.body : {};
       yield* rowsOf(body.data);
       const next = body.$skipToken;

@@ -18,6 +18,7 @@ import { lookupResourceType, type ResourceTypeEntry } from '../../src/arm/resour
 import type { ArmClient, ArmConnection } from '../../src/arm/types.js';
 import { silentLogger } from '../../src/log/create-logger.js';
 import { readFixture, type ArmExample } from '../support/fixtures.js';
+import { steppingClock, type VirtualClock } from '../support/virtual-clock.js';
 
 const TOKEN = 'integration-token';
 const PROVIDER_SUB = '11111111-1111-4111-8111-111111111111';
@@ -111,30 +112,7 @@ function integrationWorld(): World {
   });
 }
 
-/** Virtual time for the client (and, where buckets matter, the emulator): nothing waits on the wall clock. */
-interface VirtualClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  /** Every delay asked for (backoff, Retry-After, polling, pacing), in order. */
-  sleeps: number[];
-}
-
 const EPOCH = Date.parse('2025-01-01T00:00:00Z');
-
-/** Each sleep advances the clock by what was asked and returns at once. */
-function steppingClock(): VirtualClock {
-  let clock = EPOCH;
-  const sleeps: number[] = [];
-  return {
-    now: () => clock,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-      return Promise.resolve();
-    },
-    sleeps,
-  };
-}
 
 /**
  * A discrete-event clock for bursts: sleepers wake in order of their wake time, and time moves on
@@ -203,7 +181,7 @@ async function startEmulator(options: Partial<ArmEmulatorOptions> = {}): Promise
   return emulator;
 }
 
-function clientFor(emulator: ArmEmulator, options: Partial<ArmClientOptions> = {}, clock: VirtualClock = steppingClock()): { client: ArmClient; sleeps: number[] } {
+function clientFor(emulator: ArmEmulator, options: Partial<ArmClientOptions> = {}, clock: VirtualClock = steppingClock(EPOCH)): { client: ArmClient; sleeps: number[] } {
   const client = createArmClient({
     endpoint: emulator.url,
     credential: { token: TOKEN },
@@ -585,6 +563,35 @@ describe('Resource Graph', () => {
     expect(typeof tokens[1]).toBe('string');
     expect(typeof tokens[2]).toBe('string');
     expect(tokens[1]).not.toBe(tokens[2]);
+  });
+});
+
+describe("Resource Graph's query quota", () => {
+  // A scaled-down quota (3 queries per 5 s window) over 7 one-row pages: the client must wait out
+  // the window twice. Client and emulator share a virtual clock, so nothing waits on the wall.
+  async function pagesWith(pacing: boolean): Promise<{ emulator: ArmEmulator; rows: number; sleeps: number[] }> {
+    const clock = steppingClock(EPOCH);
+    const world = generateWorld({ targets: 7, connectionsPerTarget: 1, seed: 3 });
+    const emulator = await startArmEmulator({ world, token: TOKEN, buckets: false, graphQuota: { queries: 3, windowSeconds: 5 }, now: clock.now });
+    opened.push(emulator);
+    const { client, sleeps } = clientFor(emulator, { pacing }, clock);
+    let rows = 0;
+    for await (const row of client.queryResourceGraph({ query: 'resources', pageSize: 1 })) if (typeof row['id'] === 'string') rows++;
+    return { emulator, rows, sleeps };
+  }
+
+  it('reads x-ms-user-quota-* and waits out a spent window instead of drawing 429s', async () => {
+    const { emulator, rows, sleeps } = await pagesWith(true);
+    expect(rows).toBe(7);
+    const answers = emulator.requests.filter((r) => r.operation === 'graph');
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 200]);
+    expect(sleeps).toEqual([5_000, 5_000]);
+  });
+
+  it('without pacing the same pages draw 429 RateLimiting (the peer that shows the wait matters)', async () => {
+    const { emulator, rows } = await pagesWith(false);
+    expect(rows).toBe(7);
+    expect(emulator.requests.filter((r) => r.operation === 'graph' && r.status === 429).length).toBeGreaterThan(0);
   });
 });
 

@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenBuckets, DEFAULT_LIMITS } from '../../src/arm/token-bucket.js';
+import { steppingClock } from '../support/virtual-clock.js';
 
 /** A clock that only moves when someone sleeps: pacing without wall time. */
-function fakeTime() {
-  let t = 1_000_000;
-  const sleeps: number[] = [];
-  return {
-    now: () => t,
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      t += ms;
-    },
-    advance: (ms: number) => {
-      t += ms;
-    },
-    sleeps,
-  };
-}
+const fakeTime = () => steppingClock(1_000_000);
 
 const SUB_A = '11111111-1111-1111-1111-111111111111';
 const SUB_B = '22222222-2222-2222-2222-222222222222';

@@ -21,7 +21,7 @@ Options:
   --seed N           seed of the generated world and of the fault dice (default 1)
   --token T          the bearer token clients must send (default: emulator-token)
   --page-size N      page size of privateEndpointConnections lists (default 20)
-  --no-throttle      turn off the per-subscription token buckets (429s)
+  --no-throttle      turn off the per-subscription token buckets and the Resource Graph quota (429s)
   --help             this help
 
 Point linkgate at it with the two variables it prints:
