@@ -17,6 +17,18 @@ export const SWEEP_QUERY = [
 
 export const SWEEP_PAGE_SIZE = 1000;
 
+/**
+ * Subscriptions named in one query. Resource Graph takes at most 1,000 per request and Microsoft's
+ * throttling guidance recommends groups under 300: a larger scope list becomes several queries.
+ */
+export const SUBSCRIPTIONS_PER_QUERY = 300;
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
 export interface SweepTarget {
   target: ArmId;
   /** The connections as Resource Graph saw them (may lag ARM); undefined for targets read directly. */
@@ -46,7 +58,7 @@ export async function findSweepTargets(
   const subscriptions = scopes.filter((s) => s.kind === 'subscription').map((s) => s.id);
   const managementGroups = scopes.filter((s) => s.kind === 'managementGroup').map((s) => s.id);
   const queries = [
-    ...(subscriptions.length > 0 ? [{ subscriptions }] : []),
+    ...chunks(subscriptions, SUBSCRIPTIONS_PER_QUERY).map((group) => ({ subscriptions: group })),
     ...(managementGroups.length > 0 ? [{ managementGroups }] : []),
   ];
   for (const scope of queries) {
