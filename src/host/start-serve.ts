@@ -45,12 +45,13 @@ export async function startServe(config: LinkgateConfig, options: RuntimeOptions
       key: config.webhookKey,
       handle: async (events) => {
         const outcome = await handleEventsOrThrow(events, runtime.pipeline);
-        const totals = { targets: outcome.targets.length, approved: 0, rejected: 0, manual: 0, recorded: 0, owned: 0, failed: 0 };
+        const totals = { targets: outcome.targets.length, approved: 0, rejected: 0, wouldApprove: 0, wouldReject: 0, manual: 0, owned: 0, failed: 0 };
         for (const target of outcome.targets) {
           totals.approved += target.results.approved;
           totals.rejected += target.results.rejected;
           totals.manual += target.results.manual;
-          totals.recorded += target.results.recorded;
+          totals.wouldApprove += target.results.wouldApprove;
+          totals.wouldReject += target.results.wouldReject;
           totals.owned += target.results.owned;
           totals.failed += target.results.failed;
         }

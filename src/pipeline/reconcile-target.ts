@@ -43,8 +43,9 @@ export type ConnectionResult =
   | 'rejected'
   | 'manual'
   | 'ignored'
-  /** Decided (approve/reject) but not written: dry run or audit mode. */
-  | 'recorded'
+  /** Decided approve or reject and recorded, but not written: a dry run. */
+  | 'wouldApprove'
+  | 'wouldReject'
   /** Another delivery, worker or earlier run owns or already finished this decision. */
   | 'owned'
   | 'failed';
@@ -81,7 +82,7 @@ function emptyOutcome(target: ArmId): TargetOutcome {
     target: target.text,
     connections: 0,
     pending: 0,
-    results: { approved: 0, rejected: 0, manual: 0, ignored: 0, recorded: 0, owned: 0, failed: 0 },
+    results: { approved: 0, rejected: 0, manual: 0, ignored: 0, wouldApprove: 0, wouldReject: 0, owned: 0, failed: 0 },
     recovered: 0,
     errors: [],
     transient: false,
@@ -295,7 +296,8 @@ async function decideAndAct(
   if (!writes) {
     await appendOnce(record, deps);
     log.info({ decision: decision.decision, policy: decision.policy, dryRun: deps.dryRun, reasons: decision.reasons }, 'decided; nothing to write');
-    return wanted !== undefined ? 'recorded' : decision.decision === 'manual' ? 'manual' : 'ignored';
+    if (wanted !== undefined) return wanted === 'Approved' ? 'wouldApprove' : 'wouldReject';
+    return decision.decision === 'manual' ? 'manual' : 'ignored';
   }
 
   return carryOutDecision(connection, decision, record, wanted, deps, log, started);

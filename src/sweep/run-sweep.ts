@@ -47,8 +47,9 @@ export interface SweepTotals {
   approved: number;
   rejected: number;
   manual: number;
-  /** Decided approve/reject but not written (dry run or audit mode). */
-  recorded: number;
+  /** Dry run: what would have been approved and rejected (recorded with enforced=false, not written). */
+  wouldApprove: number;
+  wouldReject: number;
   /** Owned by another worker or already decided. */
   owned: number;
   drift: number;
@@ -171,7 +172,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   const caches = createInvocationCaches();
   const reconcileDeps: ReconcileDeps = { ...pipeline, logger, caches };
   const summary: SweepSummary = {
-    totals: { targets: 0, connections: 0, pending: 0, approved: 0, rejected: 0, manual: 0, recorded: 0, owned: 0, drift: 0, errors: 0 },
+    totals: { targets: 0, connections: 0, pending: 0, approved: 0, rejected: 0, wouldApprove: 0, wouldReject: 0, manual: 0, owned: 0, drift: 0, errors: 0 },
     drift: [],
     errors: [],
     ungoverned: 0,
@@ -220,7 +221,8 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
         summary.totals.approved += outcome.results.approved;
         summary.totals.rejected += outcome.results.rejected;
         summary.totals.manual += outcome.results.manual;
-        summary.totals.recorded += outcome.results.recorded;
+        summary.totals.wouldApprove += outcome.results.wouldApprove;
+        summary.totals.wouldReject += outcome.results.wouldReject;
         summary.totals.owned += outcome.results.owned;
         for (const error of outcome.errors) summary.errors.push(`${target.text}: ${error}`);
         summary.totals.errors += outcome.errors.length + outcome.results.failed;

@@ -383,17 +383,18 @@ describe(`linkgate reconcile over a ${SIZE.targets}×${SIZE.connectionsPerTarget
       // The summary table (not a TTY: plain progress lines on stderr, the table on stdout).
       const verdicts = [...expected.pending.values()];
       const lines = run.stdout.split('\n');
-      const header = lines[0]?.split(/\s+/u) ?? [];
-      for (const column of ['targets', 'pending', 'approved', 'rejected', 'manual', 'drift', 'errors']) expect(header).toContain(column);
+      // Columns are two or more spaces apart; a dry run's headers say what would have been done.
+      const header = lines[0]?.split(/\s{2,}/u) ?? [];
+      for (const column of ['targets', 'pending', 'would approve', 'would reject', 'manual', 'drift', 'errors']) expect(header).toContain(column);
+      expect(header).not.toContain('approved');
       expect(lines[1]).toMatch(/^-+( +-+)+$/u);
       const values = Object.fromEntries(header.map((h, i) => [h, Number(lines[2]?.split(/\s+/u)[i])]));
       expect(values).toMatchObject({
         targets: expected.governedTargets.size,
         pending: expected.pending.size,
-        approved: 0,
-        rejected: 0,
+        'would approve': verdicts.filter((v) => v === 'approve').length,
+        'would reject': verdicts.filter((v) => v === 'reject').length,
         manual: verdicts.filter((v) => v === 'manual').length,
-        recorded: verdicts.filter((v) => v === 'approve' || v === 'reject').length,
         drift: expected.drift.size,
         errors: 0,
       });

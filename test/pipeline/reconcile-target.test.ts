@@ -231,7 +231,7 @@ describe('reconcileTarget', () => {
     const w = world();
     w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
     const dry = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps({ dryRun: true }));
-    expect(dry.results.recorded).toBe(1);
+    expect(dry.results).toMatchObject({ wouldApprove: 1, wouldReject: 0, approved: 0 });
     expect(w.arm.writes).toHaveLength(0);
     expect(records(w.store)).toEqual([expect.objectContaining({ decision: 'approve', enforced: false, action: { status: 'skipped' } })]);
     const real = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());

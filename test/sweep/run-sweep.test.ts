@@ -85,7 +85,7 @@ describe('runSweep', () => {
     arm.addConnection(PLS, 'new-friend', endpoint(FRIEND, 'a'));
     arm.addConnection(PLS, 'old-stranger', endpoint(STRANGER, 'c'), '', 'Approved');
     const summary = await runSweep(deps(true), { revoke: true });
-    expect(summary.totals).toMatchObject({ recorded: 1, drift: 1 });
+    expect(summary.totals).toMatchObject({ wouldApprove: 1, approved: 0, drift: 1 });
     expect(arm.writes).toHaveLength(0);
     expect([...store.records.values()].every((r) => !r.enforced)).toBe(true);
   });

@@ -62,10 +62,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stdout.write(JSON.stringify({ dryRun: config.dryRun, revoke: config.sweep.revoke, ...summary }, null, 2) + '\n');
     } else {
       const t = summary.totals;
+      // A dry run writes nothing, so its table shows what the policies would have done.
+      const [approveHeader, rejectHeader, approvals, rejections] = config.dryRun ? ['would approve', 'would reject', t.wouldApprove, t.wouldReject] : ['approved', 'rejected', t.approved, t.rejected];
       io.stdout.write(
         renderTable(
-          ['targets', 'connections', 'pending', 'approved', 'rejected', 'manual', 'recorded', 'owned', 'drift', 'errors'],
-          [[t.targets, t.connections, t.pending, t.approved, t.rejected, t.manual, t.recorded, t.owned, t.drift, t.errors].map(String)],
+          ['targets', 'connections', 'pending', approveHeader, rejectHeader, 'manual', 'owned', 'drift', 'errors'],
+          [[t.targets, t.connections, t.pending, approvals, rejections, t.manual, t.owned, t.drift, t.errors].map(String)],
         ) + '\n',
       );
       if (config.dryRun) io.stdout.write('dry run: decisions recorded with enforced=false, nothing written to ARM\n');
