@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import type { ArmClient } from '../arm/types.js';
 import type { AuditStore } from '../audit/types.js';
 import { readConfig, type LinkgateConfig } from '../config/read-config.js';
+import { policyDirFor, thisAppRoot } from './app-root.js';
 import { createLogger, type Logger } from '../log/create-logger.js';
 import type { PipelineDeps } from '../pipeline/handle-events.js';
 import { defaultReconcileClock } from '../pipeline/handle-events.js';
@@ -80,11 +81,13 @@ let shared: Promise<Runtime> | undefined;
 
 /**
  * One runtime per Functions worker process, built on first use from the app settings. A failed
- * start is not cached, so the next invocation tries again (and logs why it failed).
+ * start is not cached, so the next invocation tries again (and logs why it failed). A relative
+ * policy folder is the app's, not the worker's working directory's (see app-root.ts).
  */
 export function sharedRuntime(env: Readonly<Record<string, string | undefined>> = process.env): Promise<Runtime> {
   if (shared === undefined) {
-    const starting = (async () => createRuntime(readConfig(env)))();
+    const settings = { ...env, LINKGATE_POLICY_DIR: policyDirFor(env['LINKGATE_POLICY_DIR'], thisAppRoot()) };
+    const starting = (async () => createRuntime(readConfig(settings)))();
     shared = starting;
     starting.catch(() => {
       if (shared === starting) shared = undefined;
