@@ -29,14 +29,20 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-const LEADING_SUBSCRIPTION = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$)/iu;
+/** ARM's usual spelling: lower-case `/subscriptions/` and GUID, which needs no lower-casing. */
+const LEADING_SUBSCRIPTION_LOWER = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$)/;
+const LEADING_SUBSCRIPTION = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$)/i;
 
 /**
- * The subscription of `/subscriptions/{guid}/...`, lower case, without parsing the whole ID: one
- * anchored regex test and a slice (measured faster here than slicing and checking by hand).
+ * The subscription of `/subscriptions/{guid}/...`, lower case, without parsing the whole ID. Every
+ * decision asks twice (the endpoint's and the subnet's), so the common all-lower-case spelling is
+ * tried first with a case-sensitive regex and sliced as is: the case-insensitive regex plus
+ * toLowerCase measured twice its cost. (A character loop measured slower than either.)
  */
 export function leadingSubscription(id: string | undefined): string | undefined {
-  return id !== undefined && LEADING_SUBSCRIPTION.test(id) ? id.slice(15, 51).toLowerCase() : undefined;
+  if (id === undefined) return undefined;
+  if (LEADING_SUBSCRIPTION_LOWER.test(id)) return id.slice(15, 51);
+  return LEADING_SUBSCRIPTION.test(id) ? id.slice(15, 51).toLowerCase() : undefined;
 }
 
 export function connectionFacts(connection: unknown): ConnectionFacts {
