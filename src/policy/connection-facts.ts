@@ -55,7 +55,7 @@ export function connectionFacts(connection: unknown): ConnectionFacts {
   return {
     connectionId: text(c?.['id']),
     status,
-    isPending: status !== undefined && status.toLowerCase() === 'pending',
+    isPending: status === 'Pending' || (status !== undefined && status.toLowerCase() === 'pending'),
     requestMessage: text(state?.['description']) ?? '',
     privateEndpointId,
     consumerSubscriptionId: leadingSubscription(privateEndpointId),
