@@ -139,7 +139,7 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
 
     homeTenantOf: createHomeTenantLookup({ send, urlFor }),
 
-    queryResourceGraph: createResourceGraphQuery({ send, urlFor, maxPages, quota: pacing ? createGraphQuota({ now: pacingClock, sleep }) : undefined }),
+    queryResourceGraph: createResourceGraphQuery({ send, urlFor, maxPages, quota: pacing ? createGraphQuota({ now: pacingClock, sleep, maxWaitMs: retryPolicy.maxRetryAfterMs }) : undefined }),
 
     async close() {
       if (ownsDispatcher) await dispatcher.close();

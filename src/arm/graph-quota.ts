@@ -17,22 +17,25 @@ export interface GraphQuotaOptions {
   /** Monotonic clock in milliseconds. */
   now: () => number;
   sleep: (ms: number) => Promise<void>;
+  /**
+   * The longest wait worth making (the client's cap on Retry-After, 60 s). A reset further off is
+   * not slept through: the query goes, and a 429 is handled as any other.
+   */
+  maxWaitMs: number;
 }
 
-/** A wait longer than this is not what the header meant: cap it and let a 429 correct us. */
-const MAX_RESET_MS = 5 * 60_000;
-const RESETS_AFTER = /^(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.\d+)?$/u;
+const RESETS_AFTER = /^(\d{1,2}):([0-5]\d):([0-5]\d)(\.\d+)?$/u;
 
-/** `hh:mm:ss` (optionally with fractions, as .NET TimeSpan prints) in milliseconds; undefined when malformed. */
+/** `hh:mm:ss` (with fractions, as .NET TimeSpan prints, rounded up) in milliseconds; undefined when malformed. */
 export function parseResetsAfter(text: string | undefined): number | undefined {
   const match = text === undefined ? null : RESETS_AFTER.exec(text.trim());
   if (match === null) return undefined;
-  const ms = ((Number(match[1]) * 60 + Number(match[2])) * 60 + Number(match[3])) * 1000;
-  return Math.min(ms, MAX_RESET_MS);
+  const seconds = (Number(match[1]) * 60 + Number(match[2])) * 60 + Number(match[3]) + (match[4] === undefined ? 0 : Number(match[4]));
+  return Math.ceil(seconds * 1000);
 }
 
 export function createGraphQuota(options: GraphQuotaOptions): GraphQuota {
-  const { now, sleep } = options;
+  const { now, sleep, maxWaitMs } = options;
   // What the last answer said, counted down locally for queries sent since, so concurrent
   // queries (several scopes at once) do not all spend the last unit.
   let remaining: number | undefined;
@@ -43,8 +46,8 @@ export function createGraphQuota(options: GraphQuotaOptions): GraphQuota {
       for (;;) {
         if (remaining === undefined || remaining > 0) break;
         const wait = resetsAt - now();
-        if (wait <= 0) {
-          // A new window: its size is unknown until the next answer says it.
+        if (wait <= 0 || wait > maxWaitMs) {
+          // A new window (or one too far off to wait for): its size is unknown until an answer says it.
           remaining = undefined;
           break;
         }
@@ -54,11 +57,17 @@ export function createGraphQuota(options: GraphQuotaOptions): GraphQuota {
     },
 
     observe(headers) {
-      const text = headers['x-ms-user-quota-remaining'];
+      const text = headers['x-ms-user-quota-remaining']?.trim();
       const resetMs = parseResetsAfter(headers['x-ms-user-quota-resets-after']);
-      if (text === undefined || !/^\d{1,9}$/u.test(text.trim()) || resetMs === undefined) return;
-      remaining = Number(text.trim());
-      resetsAt = now() + resetMs;
+      if (text === undefined || !/^\d{1,9}$/u.test(text) || resetMs === undefined) return;
+      const reported = Number(text);
+      const reportedResetsAt = now() + resetMs;
+      // Within the window already known, an answer can only lower the count: it does not know of
+      // queries sent after it. A reset later than the known one (by over a second of header
+      // rounding) is a new window, whose count replaces the old.
+      const sameWindow = remaining !== undefined && reportedResetsAt <= resetsAt + 1_000;
+      remaining = sameWindow ? Math.min(remaining as number, reported) : reported;
+      resetsAt = sameWindow ? Math.min(resetsAt, reportedResetsAt) : reportedResetsAt;
     },
   };
 }
