@@ -31,6 +31,7 @@ function text(value: unknown): string | undefined {
 
 /** ARM's usual spelling: lower-case `/subscriptions/` and GUID, which needs no lower-casing. */
 const LEADING_SUBSCRIPTION_LOWER = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$)/;
+// Without the u flag, on purpose: /iu would also fold U+017F (ſ) to s, which parseArmId rejects.
 const LEADING_SUBSCRIPTION = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$)/i;
 
 /**

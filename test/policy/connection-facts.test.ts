@@ -24,6 +24,8 @@ describe('leadingSubscription', () => {
     `/subscriptions/${GUID.replace('a', 'g')}`,
     `/tenants/${GUID}`,
     ` /subscriptions/${GUID}`,
+    // U+017F (ſ) folds to s under Unicode case folding; parseArmId refuses it, and so does this.
+    `/\u017Fubscriptions/${GUID}`,
   ])('%j names no subscription', (id) => {
     expect(leadingSubscription(id)).toBeUndefined();
   });
