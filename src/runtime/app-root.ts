@@ -21,7 +21,8 @@ export function findAppRoot(from: string, exists: (path: string) => boolean = ex
 
 /** LINKGATE_POLICY_DIR (default ./policies) made absolute against the app root when it is relative. */
 export function policyDirFor(setting: string | undefined, appRoot: string | undefined): string {
-  const dir = setting === undefined || setting.trim() === '' ? './policies' : setting;
+  const trimmed = setting?.trim() ?? '';
+  const dir = trimmed === '' ? './policies' : trimmed;
   return isAbsolute(dir) || appRoot === undefined ? dir : resolve(appRoot, dir);
 }
 

@@ -17,6 +17,8 @@ describe('findAppRoot and policyDirFor', () => {
   it('resolves a relative policy folder against the app root, and leaves an absolute one alone', () => {
     expect(policyDirFor(undefined, '/srv/app')).toBe('/srv/app/policies');
     expect(policyDirFor('', '/srv/app')).toBe('/srv/app/policies');
+    expect(policyDirFor(' config/policies ', '/srv/app')).toBe('/srv/app/config/policies');
+    expect(policyDirFor(' /etc/p', '/srv/app')).toBe('/etc/p');
     expect(policyDirFor('config/policies', '/srv/app')).toBe('/srv/app/config/policies');
     expect(policyDirFor('/etc/linkgate/policies', '/srv/app')).toBe('/etc/linkgate/policies');
     expect(policyDirFor(undefined, undefined)).toBe('./policies');
