@@ -6,6 +6,7 @@ import { parseJsonSafely } from '../../src/intake/parse-json-safely.js';
 import { parseArmId, targetOfConnectionId } from '../../src/ids/arm-id.js';
 import { EVENT_FIXTURES, readFixture } from '../support/fixtures.js';
 import { FUZZ_RUNS } from './fuzz-runs.js';
+import { setPath } from './set-path.js';
 
 const governsAll = (): boolean => true;
 
@@ -22,19 +23,7 @@ const mutatedEvent = fc
   )
   .map(([event, edits]) => {
     const copy = structuredClone(event) as Record<string, unknown>;
-    for (const [path, value] of edits) {
-      const [head, ...rest] = path.split('.');
-      let node: Record<string, unknown> = copy;
-      const keys = [head as string, ...rest];
-      for (const key of keys.slice(0, -1)) {
-        const next = node[key];
-        if (typeof next !== 'object' || next === null) {
-          node[key] = {};
-        }
-        node = node[key] as Record<string, unknown>;
-      }
-      node[keys.at(-1) as string] = value;
-    }
+    for (const [path, value] of edits) setPath(copy, path, value);
     return copy;
   });
 
