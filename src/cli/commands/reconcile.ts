@@ -46,12 +46,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (config.sweep.scopes.length === 0 && config.sweep.extraTargets.length === 0) {
     throw new UsageError('nothing to sweep: set LINKGATE_SWEEP_SCOPES (subscription GUIDs or mg:<group>) or LINKGATE_SWEEP_TARGETS');
   }
-  // Logs go to stderr at warn and above so the table stays readable.
-  const logger = createLogger({ level: io.env['LINKGATE_LOG_LEVEL'] ?? 'warn', destination: { write: (line: string) => void io.stderr.write(line) } });
+  // Logs go to stderr at warn and above so the table stays readable, around the progress bar.
+  const progress = values.json === true ? undefined : createProgress(io.stderr, 'reconcile');
+  const logger = createLogger({
+    level: io.env['LINKGATE_LOG_LEVEL'] ?? 'warn',
+    destination: { write: (line: string) => (progress === undefined ? void io.stderr.write(line) : progress.log(line)) },
+  });
   const [{ createRuntime }, { runSweep }] = await Promise.all([import('../../runtime/create-runtime.js'), import('../../sweep/run-sweep.js')]);
   const runtime = await createRuntime(config, { logger });
   try {
-    const progress = values.json === true ? undefined : createProgress(io.stderr, 'reconcile');
     const summary = await runSweep(runtime, {
       logger,
       revoke: config.sweep.revoke,
@@ -84,6 +87,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     return summary.totals.errors > 0 ? EXIT_FAILED : EXIT_OK;
   } finally {
+    // Idempotent: ends the bar's line before an error message too.
+    progress?.finish();
     await runtime.close();
   }
 }
