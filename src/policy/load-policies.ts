@@ -100,15 +100,30 @@ function valueAt(document: unknown, pointer: string): unknown {
   return value;
 }
 
-/** Checks one document beyond the schema. */
-function checkSemantics(file: string, document: PolicyDocument): PolicyError[] {
+/** The string entries of a list with their indexes; anything else is the schema's to report. */
+function strings(value: unknown): Array<[string, number]> {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown, i) => (typeof entry === 'string' ? [[entry, i] as [string, number]] : []));
+}
+
+function field(document: unknown, ...keys: string[]): unknown {
+  let node = document;
+  for (const key of keys) node = typeof node === 'object' && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+/**
+ * Checks one document beyond the schema. It reads the document defensively, so it also runs on a
+ * document the schema refused: one pass lists every error, not the schema's first and these later.
+ */
+function checkSemantics(file: string, document: unknown): PolicyError[] {
   const errors: PolicyError[] = [];
-  document.targets.forEach((target, i) => {
+  strings(field(document, 'targets')).forEach(([target, i]) => {
     const compiled = compileIdPattern(target);
     if (!compiled.ok) errors.push({ file, pointer: `/targets/${i}`, message: `target '${target}': ${compiled.error}`, fix: 'write an ARM resource ID such as /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Network/privateLinkServices/{name}, with * or ** as wildcards' });
   });
-  const subnetEntries = (entries: string[] | undefined, base: string): void => {
-    entries?.forEach((entry, i) => {
+  const subnetEntries = (entries: unknown, base: string): void => {
+    strings(entries).forEach(([entry, i]) => {
       const pointer = `${base}/${i}`;
       if (looksLikeCidr(entry)) {
         const cidr = parseCidr(entry);
@@ -119,21 +134,22 @@ function checkSemantics(file: string, document: PolicyDocument): PolicyError[] {
       }
     });
   };
-  subnetEntries(document.trustedSubnets, '/trustedSubnets');
-  subnetEntries(document.deny?.subnets, '/deny/subnets');
+  subnetEntries(field(document, 'trustedSubnets'), '/trustedSubnets');
+  subnetEntries(field(document, 'deny', 'subnets'), '/deny/subnets');
 
-  const visibility = document.visibility;
-  if (visibility !== undefined && !visibility.includes('*') && document.autoApproval !== undefined) {
-    const visible = new Set(visibility.map((v) => v.toLowerCase()));
-    document.autoApproval.forEach((subscription, i) => {
+  const visibility = field(document, 'visibility');
+  if (Array.isArray(visibility) && !visibility.includes('*')) {
+    const visible = new Set(strings(visibility).map(([v]) => v.toLowerCase()));
+    strings(field(document, 'autoApproval')).forEach(([subscription, i]) => {
       if (!visible.has(subscription.toLowerCase())) {
         errors.push({ file, pointer: `/autoApproval/${i}`, message: `subscription ${subscription} is auto-approved but not in visibility`, fix: 'add it to visibility too (autoApproval must be a subset of visibility, as on a Private Link Service)' });
       }
     });
   }
-  if (document.requestMessage !== undefined) {
-    const check = checkRegex(document.requestMessage);
-    if (!check.ok) errors.push({ file, pointer: '/requestMessage', message: `regex ${JSON.stringify(document.requestMessage)}: ${check.error}`, fix: check.fix });
+  const requestMessage = field(document, 'requestMessage');
+  if (typeof requestMessage === 'string') {
+    const check = checkRegex(requestMessage);
+    if (!check.ok) errors.push({ file, pointer: '/requestMessage', message: `regex ${JSON.stringify(requestMessage)}: ${check.error}`, fix: check.fix });
   }
   return errors;
 }
@@ -164,10 +180,14 @@ export function validatePolicyDocuments(inputs: ReadonlyArray<{ file: string; te
       continue;
     }
     if (!validate(document)) {
+      const reported: PolicyError[] = [];
       for (const e of validate.errors ?? []) {
         const explained = explainSchemaError(file, e, document);
-        if (explained !== undefined && !errors.some((x) => x.file === file && x.pointer === explained.pointer && x.message === explained.message)) errors.push(explained);
+        if (explained !== undefined && !reported.some((x) => x.pointer === explained.pointer && x.message === explained.message)) reported.push(explained);
       }
+      // What the schema said about a value stands for it; the rest of the file is checked too.
+      const said = (pointer: string): boolean => reported.some((x) => x.pointer === pointer || pointer.startsWith(`${x.pointer}/`) || x.pointer === '');
+      errors.push(...reported, ...checkSemantics(file, document).filter((e) => !said(e.pointer)));
       continue;
     }
     const policy = document as PolicyDocument;

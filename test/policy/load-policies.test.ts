@@ -83,6 +83,13 @@ describe('policy validation', () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors.length).toBe(2);
   });
+
+  it('lists schema and semantic errors of one file in one pass, each value reported once', () => {
+    const result = validate({ autoApproval: ['*'], trustedSubnets: ['10.0.0.0/33', 42], requestMessage: '(a+)+$' });
+    expect(result.ok).toBe(false);
+    const pointers = result.ok ? [] : result.errors.map((e) => e.pointer).sort();
+    expect(pointers).toEqual(['/autoApproval/0', '/requestMessage', '/trustedSubnets/0', '/trustedSubnets/1']);
+  });
 });
 
 describe('loading a folder', () => {
