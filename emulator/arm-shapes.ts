@@ -1,6 +1,6 @@
 /** The JSON shapes ARM answers with: connections, consumers' private endpoints, target resources and subscriptions. */
 import { lastSegment } from './arm-answer.js';
-import { etagFor, type EmulatedConnection, type PrivateEndpoint, type ProviderResource } from './world.js';
+import { etagFor, type EmulatedConnection, type PrivateEndpoint, type ProviderResource } from './world-types.js';
 
 /** A connection as ARM answers it. Storage spells `actionRequired`; everyone else `actionsRequired`. */
 export function connectionToArm(provider: ProviderResource, connection: EmulatedConnection, provisioningState = 'Succeeded'): Record<string, unknown> {

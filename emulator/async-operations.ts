@@ -1,7 +1,7 @@
 /** ARM's asynchronous writes: 202 with Azure-AsyncOperation/Location headers, then polls that go InProgress → Succeeded. */
 import { randomUUID } from 'node:crypto';
 import { armError, subscriptionOfPath, type Answer } from './arm-answer.js';
-import type { ProviderResource } from './world.js';
+import type { ProviderResource } from './world-types.js';
 
 interface Operation {
   id: string;

@@ -2,7 +2,7 @@
 import { armError, isRecord, type Answer } from './arm-answer.js';
 import type { AsyncOperations } from './async-operations.js';
 import type { EmulatorStats } from './request-log.js';
-import { etagFor, type EmulatedConnection, type EmulatedStatus, type ProviderResource } from './world.js';
+import { etagFor, type EmulatedConnection, type EmulatedStatus, type ProviderResource } from './world-types.js';
 
 const COSMOS_REJECTED_MESSAGE = 'Approving rejected private endpoint connections is not supported';
 

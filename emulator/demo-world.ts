@@ -4,7 +4,8 @@
  * unknown one and a denied one. The constants below are what the example policies in policies/
  * refer to: change them together.
  */
-import { loadWorld, type World } from './world.js';
+import { loadWorld } from './load-world.js';
+import type { World } from './world-types.js';
 
 // Provider side (the payments team).
 export const PAYMENTS_SUBSCRIPTION = '1f9a3c2e-4b5d-4e6f-8a7b-9c0d1e2f3a4b';

@@ -1,6 +1,6 @@
 /** Injectable faults: which rule a request matches, the seeded dice that decide it, and the answer a status fault gives. */
 import { armError, type Answer } from './arm-answer.js';
-import { seededRandom } from './world.js';
+import { seededRandom } from './seeded-random.js';
 
 /** What a request does, for fault rules and the request log. `list` includes `GET {target}` and AOSM listPrivateEndPoints. */
 export type EmulatedOperation = 'list' | 'get' | 'endpoint' | 'tenant' | 'write' | 'poll' | 'graph' | 'other';

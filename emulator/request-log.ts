@@ -1,6 +1,6 @@
 /** The emulator's request log and the counters tests assert on (requests, statuses, throttles, faults, writes). */
 import type { EmulatedOperation, Fault } from './fault-rules.js';
-import type { EmulatedStatus } from './world.js';
+import type { EmulatedStatus } from './world-types.js';
 
 export interface RequestLogEntry {
   method: string;

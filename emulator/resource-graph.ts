@@ -1,7 +1,7 @@
 /** The Resource Graph query answer: subscription and management-group scope, $top, and $skipToken paging. */
 import { armError, isRecord, subscriptionOfPath, type Answer } from './arm-answer.js';
 import { connectionToArm } from './arm-shapes.js';
-import type { World } from './world.js';
+import type { World } from './world-types.js';
 
 const GRAPH_DEFAULT_TOP = 100;
 const GRAPH_MAX_TOP = 1000;
