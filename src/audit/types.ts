@@ -59,6 +59,8 @@ export interface AuditRecord {
   durationMs: number;
   /** connection ID (lower case) + '|' + the etag read. */
   idempotencyKey: string;
+  /** The etag read when deciding ('' for types whose connections carry none). */
+  etag?: string;
   /** Set when an ARM write was claimed: when the claim expires and may be taken over (ISO 8601). */
   leaseUntil?: string;
   /** Free-form kind for records that are not plain decisions, e.g. 'drift'. */

@@ -22,6 +22,7 @@ export function orphanClaim(connection: ArmConnection, options: { target: string
     action: { status: 'pending' },
     durationMs: 0,
     idempotencyKey: `${connection.id.toLowerCase()}|${connection.etag ?? ''}`,
+    etag: connection.etag ?? '',
     leaseUntil: options.leaseUntil.toISOString(),
     kind: 'decision',
   };

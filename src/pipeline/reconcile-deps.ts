@@ -1,0 +1,64 @@
+/**
+ * What reconciling a target needs and what it reports: the shared vocabulary of the pipeline's
+ * files (reading the case, the decision record, the exactly-once protocol) and of the sweep.
+ */
+import type { ArmClient, ArmConnection } from '../arm/types.js';
+import type { AuditStore } from '../audit/types.js';
+import type { ArmId } from '../ids/arm-id.js';
+import type { Logger } from '../log/create-logger.js';
+import type { CompiledPolicySet } from '../policy/compile-policies.js';
+import type { InvocationCaches } from './invocation-caches.js';
+
+export interface ReconcileDeps {
+  arm: ArmClient;
+  store: AuditStore;
+  policies: CompiledPolicySet;
+  logger: Logger;
+  caches: InvocationCaches;
+  /** Decide and record, never write to ARM. */
+  dryRun: boolean;
+  leaseMs: number;
+  now: () => Date;
+  newId: () => string;
+}
+
+export type ConnectionResult =
+  | 'approved'
+  | 'rejected'
+  | 'manual'
+  | 'ignored'
+  /** Decided approve or reject and recorded, but not written: a dry run. */
+  | 'wouldApprove'
+  | 'wouldReject'
+  /** Another delivery, worker or earlier run owns or already finished this decision. */
+  | 'owned'
+  | 'failed';
+
+export type ResultCounts = Record<ConnectionResult, number>;
+
+export interface TargetOutcome {
+  target: string;
+  connections: number;
+  pending: number;
+  results: ResultCounts;
+  /** Records finished for claims an earlier, interrupted attempt left pending. */
+  recovered: number;
+  errors: string[];
+  /** A failure worth retrying (throttling, 5xx, store down): the invocation should fail so Event Grid redelivers. */
+  transient: boolean;
+  /** The connections as listed from ARM (for the sweep's drift report). */
+  seen: ArmConnection[];
+}
+
+export function emptyResults(): ResultCounts {
+  return { approved: 0, rejected: 0, manual: 0, ignored: 0, wouldApprove: 0, wouldReject: 0, owned: 0, failed: 0 };
+}
+
+export function emptyOutcome(target: ArmId): TargetOutcome {
+  return { target: target.text, connections: 0, pending: 0, results: emptyResults(), recovered: 0, errors: [], transient: false, seen: [] };
+}
+
+/** Milliseconds since `startedMs` on the injected clock (never the wall clock beside it). */
+export function elapsedMs(deps: Pick<ReconcileDeps, 'now'>, startedMs: number): number {
+  return Math.max(0, deps.now().getTime() - startedMs);
+}

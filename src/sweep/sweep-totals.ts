@@ -1,0 +1,36 @@
+/** The sweep's totals, and the one place a target's outcome is added to them. */
+import type { TargetOutcome } from '../pipeline/reconcile-deps.js';
+
+export interface SweepTotals {
+  targets: number;
+  connections: number;
+  pending: number;
+  approved: number;
+  rejected: number;
+  manual: number;
+  /** Dry run: what would have been approved and rejected (recorded with enforced=false, not written). */
+  wouldApprove: number;
+  wouldReject: number;
+  /** Owned by another worker or already decided. */
+  owned: number;
+  drift: number;
+  errors: number;
+}
+
+export function emptyTotals(): SweepTotals {
+  return { targets: 0, connections: 0, pending: 0, approved: 0, rejected: 0, wouldApprove: 0, wouldReject: 0, manual: 0, owned: 0, drift: 0, errors: 0 };
+}
+
+/** Adds one reconciled target: its counts, and its errors and failed decisions as errors. */
+export function addTargetOutcome(totals: SweepTotals, outcome: TargetOutcome): void {
+  const { results } = outcome;
+  totals.connections += outcome.connections;
+  totals.pending += outcome.pending;
+  totals.approved += results.approved;
+  totals.rejected += results.rejected;
+  totals.manual += results.manual;
+  totals.wouldApprove += results.wouldApprove;
+  totals.wouldReject += results.wouldReject;
+  totals.owned += results.owned;
+  totals.errors += outcome.errors.length + results.failed;
+}
