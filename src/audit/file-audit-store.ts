@@ -19,7 +19,7 @@ import { dirname, resolve } from 'node:path';
 import type { Logger } from '../log/create-logger.js';
 import { equivalenceKeyOf } from './equivalence-key.js';
 import { FileAuditStoreError } from './file-audit-store-error.js';
-import { recordMatchesQuery } from './format-records.js';
+import { recordMatchesQuery } from './record-matches-query.js';
 import { acquireWriterLock, type WriterLock } from './writer-lock.js';
 import type { AuditQuery, AuditRecord, AuditStore, ClaimResult } from './types.js';
 

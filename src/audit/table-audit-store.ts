@@ -38,7 +38,7 @@ import type { TableClient, TableEntityResult, TransactionAction } from '@azure/d
 import { LinkgateError } from '../errors/linkgate-error.js';
 import { scrubSecrets, type Logger } from '../log/create-logger.js';
 import { equivalenceKeyOf } from './equivalence-key.js';
-import { recordMatchesQuery } from './format-records.js';
+import { recordMatchesQuery } from './record-matches-query.js';
 import type { AuditQuery, AuditRecord, AuditStore, ClaimResult } from './types.js';
 
 export class TableAuditStoreError extends LinkgateError {

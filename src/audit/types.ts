@@ -13,7 +13,11 @@ import type { DecisionKind, ShadowResult } from '../policy/types.js';
 export type AuditTrigger =
   | { kind: 'event'; eventId: string; eventType: string }
   | { kind: 'sweep' }
-  | { kind: 'cli' };
+  | { kind: 'cli' }
+  /** `linkgate approve|reject`: who decided and why; `override` when it overrode a policy's explicit reject. */
+  | { kind: 'human'; principal: string; reason: string; override?: boolean }
+  /** A connection linkgate left for manual review, found decided outside linkgate. */
+  | { kind: 'observed' };
 
 export type ActionStatus =
   /** Intent written, ARM write not yet finished (or the process died in between). */
@@ -74,7 +78,7 @@ export type ClaimResult =
 export interface AuditQuery {
   since?: Date;
   decision?: DecisionKind;
-  /** ARM ID pattern ('*' one segment, '**' any) matched against `target`. */
+  /** ARM ID pattern with the policies' rules (src/ids/id-pattern.ts) matched against `target`. */
   target?: string;
   policy?: string;
   limit?: number;

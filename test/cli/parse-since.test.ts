@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidSinceError, parseSince } from '../../src/audit/parse-since.js';
+import { InvalidSinceError, parseSince } from '../../src/cli/parse-since.js';
 
 const NOW = new Date('2024-05-10T12:00:00.000Z');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvCell, matchesTargetPattern, recordMatchesQuery, recordsToCsv, recordToJsonLine, summaryRow, SUMMARY_HEADERS } from '../../src/audit/format-records.js';
-import { makeRecord, TARGET } from './audit-store.contract.js';
+import { CSV_COLUMNS, csvCell, recordsToCsv, recordToJsonLine, summaryRow, SUMMARY_HEADERS } from '../../src/cli/format-records.js';
+import { makeRecord } from '../audit/audit-store.contract.js';
 
 /** A small RFC 4180 reader, to check that what we write reads back cell for cell. */
 function parseCsv(text: string): string[][] {
@@ -85,37 +85,5 @@ describe('summaryRow', () => {
     expect(row).toHaveLength(SUMMARY_HEADERS.length);
     expect(row[0]).toBe('2024-05-01T10:00:00Z');
     expect(row[6]).toBe('PLS-One');
-  });
-});
-
-describe('matchesTargetPattern', () => {
-  it('matches case-insensitively with * and **', () => {
-    expect(matchesTargetPattern(TARGET.toUpperCase(), TARGET)).toBe(true);
-    expect(matchesTargetPattern('/subscriptions/*/resourceGroups/rg-pay/providers/Microsoft.Network/privateLinkServices/*', TARGET)).toBe(true);
-    expect(matchesTargetPattern('/subscriptions/**', TARGET)).toBe(true);
-    expect(matchesTargetPattern('/subscriptions/**/pls-one', TARGET)).toBe(true);
-    expect(matchesTargetPattern('/**/privateLinkServices/pls-*', TARGET)).toBe(true);
-    expect(matchesTargetPattern('/subscriptions/*/pls-one', TARGET)).toBe(false);
-    expect(matchesTargetPattern('/subscriptions/*', TARGET)).toBe(false);
-    expect(matchesTargetPattern(`${TARGET}/**`, TARGET)).toBe(true);
-    expect(matchesTargetPattern('/subscriptions/**/pls-two', TARGET)).toBe(false);
-    expect(matchesTargetPattern('/subscriptions/(.*)/**', TARGET)).toBe(false);
-  });
-
-  it('stays fast on many ** segments', () => {
-    const pattern = '/' + Array.from({ length: 30 }, () => '**').join('/') + '/nothing';
-    expect(matchesTargetPattern(pattern, '/a'.repeat(200))).toBe(false);
-  });
-});
-
-describe('recordMatchesQuery', () => {
-  it('applies every filter', () => {
-    const record = makeRecord({ time: '2024-05-01T10:00:00.000Z', decision: 'reject', policy: 'p1' });
-    expect(recordMatchesQuery(record, {})).toBe(true);
-    expect(recordMatchesQuery(record, { decision: 'reject', policy: 'p1', since: new Date('2024-05-01T10:00:00.000Z'), target: '/subscriptions/**' })).toBe(true);
-    expect(recordMatchesQuery(record, { decision: 'approve' })).toBe(false);
-    expect(recordMatchesQuery(record, { policy: 'p2' })).toBe(false);
-    expect(recordMatchesQuery(record, { since: new Date('2024-05-01T10:00:00.001Z') })).toBe(false);
-    expect(recordMatchesQuery(record, { target: '/subscriptions/*' })).toBe(false);
   });
 });

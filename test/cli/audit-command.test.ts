@@ -5,11 +5,14 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileAuditStore } from '../../src/audit/file-audit-store.js';
 import type { AuditRecord } from '../../src/audit/types.js';
-import { run, HELP, LIST_HELP, SHOW_HELP, EXPORT_HELP } from '../../src/cli/commands/audit.js';
+import { run, HELP } from '../../src/cli/commands/audit.js';
+import { EXPORT_HELP } from '../../src/cli/commands/audit-export.js';
+import { LIST_HELP } from '../../src/cli/commands/audit-list.js';
+import { SHOW_HELP } from '../../src/cli/commands/audit-show.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { silentLogger } from '../../src/log/create-logger.js';
-import { makeIntent, makeRecord, OTHER_TARGET } from './audit-store.contract.js';
+import { makeIntent, makeRecord, OTHER_TARGET } from '../audit/audit-store.contract.js';
 
 interface FakeIo extends CliIo {
   out(): string;
@@ -192,4 +195,45 @@ it('leaves the audit file untouched', async () => {
   await run(['list'], fakeIo(dir));
   await run(['export', '--format', 'csv'], fakeIo(dir));
   expect(await readFile(file, 'utf8')).toBe(before);
+});
+
+describe('human and observed records', () => {
+  it('show who decided and why in list, show and the CSV export', async () => {
+    const file = join(dir, 'audit', 'audit.jsonl');
+    const store = await openFileAuditStore(file, { logger: silentLogger() });
+    const human = makeRecord({
+      time: new Date(now).toISOString(),
+      decision: 'approve',
+      trigger: { kind: 'human', principal: 'alice@contoso.com', reason: 'CHG123456 signed off by payments', override: true },
+      reasons: ['approved by alice@contoso.com: CHG123456 signed off by payments'],
+    });
+    const observed = makeRecord({ time: new Date(now - 1000).toISOString(), decision: 'reject', trigger: { kind: 'observed' }, enforced: false, reasons: ['decided outside linkgate'] });
+    await store.append(human);
+    await store.append(observed);
+    await store.close();
+
+    const list = fakeIo(dir);
+    expect(await run(['list'], list)).toBe(0);
+    expect(list.out()).toContain('approve (alice@contoso.com, override)');
+    expect(list.out()).toContain('reject (observed)');
+    expect(list.out()).toContain('decided outside linkgate');
+
+    const show = fakeIo(dir);
+    expect(await run(['show', human.id], show)).toBe(0);
+    expect(show.out()).toMatch(/decided by\s+alice@contoso\.com/u);
+    expect(show.out()).toMatch(/their reason\s+CHG123456 signed off by payments/u);
+    expect(show.out()).toMatch(/trigger\s+human:alice@contoso\.com\+override/u);
+
+    const csv = fakeIo(dir);
+    expect(await run(['export', '--format', 'csv', '--limit', '1'], csv)).toBe(0);
+    const [header, row] = csv.out().split('\r\n');
+    expect(header).toMatch(/,principal,humanReason$/u);
+    expect(row).toMatch(/,alice@contoso\.com,CHG123456 signed off by payments$/u);
+  });
+
+  it('refuses a --target that is not an ID pattern (exit 2)', async () => {
+    const io = fakeIo(dir);
+    expect(await main(['audit', 'list', '--target', 'pls-one'], io)).toBe(2);
+    expect(io.err()).toContain("must start with '/subscriptions/'");
+  });
 });

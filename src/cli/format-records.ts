@@ -1,12 +1,12 @@
 /**
  * Pure views of audit records for `linkgate audit`: CSV (RFC 4180, safe to open in a spreadsheet),
- * JSON Lines, the short rows of the table view, and the query predicate both stores share.
+ * JSON Lines and the short rows of the table view.
  *
  * Records carry consumer-controlled text (request messages, resource names). CSV cells that a
  * spreadsheet would run as a formula are defused with a leading apostrophe (OWASP "CSV injection");
  * terminal escaping is the renderer's job (render-table.ts).
  */
-import type { AuditQuery, AuditRecord, AuditTrigger } from './types.js';
+import type { AuditRecord, AuditTrigger } from '../audit/types.js';
 
 export const CSV_COLUMNS = [
   'id',
@@ -35,11 +35,20 @@ export const CSV_COLUMNS = [
   'durationMs',
   'idempotencyKey',
   'leaseUntil',
+  'principal',
+  'humanReason',
 ] as const;
 
-/** `event:<type>:<id>`, `sweep` or `cli`. */
+/** `event:<type>:<id>`, `sweep`, `cli`, `human:<principal>` (`+override`) or `observed`. */
 export function describeTrigger(trigger: AuditTrigger): string {
-  return trigger.kind === 'event' ? `event:${trigger.eventType}:${trigger.eventId}` : trigger.kind;
+  if (trigger.kind === 'event') return `event:${trigger.eventType}:${trigger.eventId}`;
+  if (trigger.kind === 'human') return `human:${trigger.principal}${trigger.override === true ? '+override' : ''}`;
+  return trigger.kind;
+}
+
+/** The principal and reason of a human decision, for the views that show who decided. */
+export function humanOf(trigger: AuditTrigger): { principal: string; reason: string; override: boolean } | undefined {
+  return trigger.kind === 'human' ? { principal: trigger.principal, reason: trigger.reason, override: trigger.override === true } : undefined;
 }
 
 /** One CSV cell: formula prefixes defused, quoted when it holds a comma, quote or line break. */
@@ -79,6 +88,8 @@ function csvValues(record: AuditRecord): Record<(typeof CSV_COLUMNS)[number], st
     durationMs: text(record.durationMs),
     idempotencyKey: record.idempotencyKey,
     leaseUntil: text(record.leaseUntil),
+    principal: humanOf(record.trigger)?.principal ?? '',
+    humanReason: humanOf(record.trigger)?.reason ?? '',
   };
 }
 
@@ -112,12 +123,20 @@ function lastSegment(id: string): string {
   return parts[parts.length - 1] ?? id;
 }
 
+/** The decision with what made it when that was not the policies alone: drift, a person, or someone outside linkgate. */
+function decisionLabel(record: AuditRecord): string {
+  if (record.kind === 'drift') return `${record.decision} (drift)`;
+  if (record.trigger.kind === 'human') return `${record.decision} (${record.trigger.principal}${record.trigger.override === true ? ', override' : ''})`;
+  if (record.trigger.kind === 'observed') return `${record.decision} (observed)`;
+  return record.decision;
+}
+
 /** A short row for the `audit list` table (raw text: the renderer escapes it). */
 export function summaryRow(record: AuditRecord): string[] {
   return [
     record.time.replace(/\.\d+Z$/u, 'Z'),
     record.id,
-    record.kind === 'drift' ? `${record.decision} (drift)` : record.decision,
+    decisionLabel(record),
     record.enforced ? 'yes' : 'no',
     record.action.status,
     record.policy ?? '-',
@@ -126,42 +145,4 @@ export function summaryRow(record: AuditRecord): string[] {
     record.consumerSubscriptionId,
     record.reasons[0] ?? '',
   ];
-}
-
-/**
- * ARM ID pattern match, case-insensitive: '*' matches within one path segment, a '**' segment
- * matches any number of segments (none included). A pattern without wildcards must match whole.
- */
-export function matchesTargetPattern(pattern: string, target: string): boolean {
-  const split = (text: string): string[] => text.toLowerCase().split('/').filter((s) => s !== '');
-  const want = split(pattern);
-  const have = split(target);
-  const segmentRegexes = want.map((segment) =>
-    segment === '**' ? undefined : new RegExp(`^${segment.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')).join('[^/]*')}$`, 'u'),
-  );
-  // Dynamic programming over (pattern index, target index): linear in their product, no backtracking blow-up.
-  let reachable = new Set<number>([0]);
-  for (let p = 0; p < want.length; p++) {
-    const next = new Set<number>();
-    const regex = segmentRegexes[p];
-    for (const t of reachable) {
-      if (regex === undefined) {
-        for (let k = t; k <= have.length; k++) next.add(k);
-      } else if (t < have.length && regex.test(have[t] as string)) {
-        next.add(t + 1);
-      }
-    }
-    reachable = next;
-    if (reachable.size === 0) return false;
-  }
-  return reachable.has(have.length);
-}
-
-/** Every filter of an AuditQuery except `limit`. */
-export function recordMatchesQuery(record: AuditRecord, query: AuditQuery): boolean {
-  if (query.decision !== undefined && record.decision !== query.decision) return false;
-  if (query.policy !== undefined && record.policy !== query.policy) return false;
-  if (query.since !== undefined && !(Date.parse(record.time) >= query.since.getTime())) return false;
-  if (query.target !== undefined && !matchesTargetPattern(query.target, record.target)) return false;
-  return true;
 }

@@ -1,0 +1,33 @@
+/**
+ * How the audit commands reach the store: opened read-only from the configuration (it never
+ * creates a file, folder or table), closed after use, with warnings on stderr so stdout stays
+ * clean for pipes; and a write that waits for a slow stdout, so a long export never buffers the
+ * whole store.
+ */
+import { once } from 'node:events';
+import { isAbsolute, resolve } from 'node:path';
+import type { AuditStore } from '../../audit/types.js';
+import { readConfig, type LinkgateConfig } from '../../config/read-config.js';
+import { createLogger } from '../../log/create-logger.js';
+import type { CliIo } from '../io.js';
+
+export async function write(stream: CliIo['stdout'], text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+/** The configured store with a relative file path taken from the working directory. */
+export function auditStoreConfig(io: CliIo, config: LinkgateConfig = readConfig(io.env)): LinkgateConfig['audit'] {
+  return config.audit.kind === 'file' && !isAbsolute(config.audit.path) ? { kind: 'file', path: resolve(io.cwd, config.audit.path) } : config.audit;
+}
+
+export async function withReadOnlyStore<T>(io: CliIo, use: (store: AuditStore) => Promise<T>): Promise<T> {
+  const audit = auditStoreConfig(io);
+  const logger = createLogger({ level: io.env['LINKGATE_LOG_LEVEL'] ?? 'warn', destination: { write: (line: string) => void io.stderr.write(line) } });
+  const { openAuditStore } = await import('../../audit/open-audit-store.js');
+  const store = await openAuditStore(audit, { logger, readOnly: true });
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
