@@ -4,6 +4,7 @@
  */
 import { LinkgateError } from '../errors/linkgate-error.js';
 import { isGuid } from '../ids/guid.js';
+import { readNotifySettings, type NotifySettings } from '../notify/notify-settings.js';
 
 export type AuditStoreConfig =
   | { kind: 'file'; path: string }
@@ -37,6 +38,8 @@ export interface LinkgateConfig {
     extraTargets: string[];
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Where notifications go (DESIGN §8); undefined when LINKGATE_NOTIFY_URL is unset. */
+  notify: NotifySettings | undefined;
 }
 
 export class ConfigError extends LinkgateError {
@@ -172,6 +175,7 @@ export function readConfig(env: Env): LinkgateConfig {
     leaseSeconds: int('LINKGATE_LEASE_SECONDS', 900, 1, 86_400),
     sweep: { scopes, schedule, revoke: bool('LINKGATE_SWEEP_REVOKE', false), extraTargets },
     logLevel: level as LinkgateConfig['logLevel'],
+    notify: readNotifySettings(get, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

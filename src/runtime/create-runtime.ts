@@ -6,6 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { ArmClient } from '../arm/types.js';
+import type { Notifier, NotifierOptions } from '../notify/create-notifier.js';
 import type { AuditStore } from '../audit/types.js';
 import { readConfig, type LinkgateConfig } from '../config/read-config.js';
 import { policyDirFor, thisAppRoot } from './app-root.js';
@@ -22,6 +23,8 @@ export interface Runtime {
   policies: CompiledPolicySet;
   arm: ArmClient;
   store: AuditStore;
+  /** Set when LINKGATE_NOTIFY_URL is: the store then notifies once per finished record. */
+  notifier: Notifier | undefined;
   pipeline: PipelineDeps;
   close(): Promise<void>;
 }
@@ -32,6 +35,8 @@ export interface RuntimeOptions {
   dispatcher?: Dispatcher;
   /** Overrides for the ARM client (e.g. pacing in tests and benchmarks). */
   armOptions?: Record<string, unknown>;
+  /** Overrides for the notifier (tests inject a dispatcher or a sleep). */
+  notifyOptions?: Omit<NotifierOptions, 'logger'>;
 }
 
 export async function createRuntime(config: LinkgateConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -51,7 +56,14 @@ export async function createRuntime(config: LinkgateConfig, options: RuntimeOpti
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     ...options.armOptions,
   });
-  const store = await openAuditStore(config.audit, { logger });
+  const opened = await openAuditStore(config.audit, { logger });
+  let notifier: Notifier | undefined;
+  let store = opened;
+  if (config.notify !== undefined) {
+    const [{ createNotifier }, { notifyingAuditStore }] = await Promise.all([import('../notify/create-notifier.js'), import('../notify/notifying-audit-store.js')]);
+    notifier = createNotifier(config.notify, { logger, ...options.notifyOptions });
+    store = notifyingAuditStore(opened, notifier);
+  }
   logger.info({ policies: policies.policyNames, revision: policies.revision, auditStore: config.audit.kind, dryRun: config.dryRun }, 'linkgate runtime ready');
   const pipeline: PipelineDeps = {
     arm,
@@ -70,8 +82,11 @@ export async function createRuntime(config: LinkgateConfig, options: RuntimeOpti
     policies,
     arm,
     store,
+    notifier,
     pipeline,
     async close() {
+      // Deliveries in flight finish (each is bounded) before the process may go.
+      await notifier?.drain();
       await Promise.allSettled([arm.close(), store.close()]);
     },
   };

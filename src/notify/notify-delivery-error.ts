@@ -1,0 +1,16 @@
+/** A notification that could not be delivered: logged and counted, never allowed to touch a decision. */
+import { LinkgateError } from '../errors/linkgate-error.js';
+
+export class NotifyDeliveryError extends LinkgateError {
+  override name = 'NotifyDeliveryError';
+  readonly transient: boolean;
+  readonly httpStatus: number | undefined;
+  constructor(message: string, options: { transient: boolean; httpStatus?: number; cause?: unknown }) {
+    super(message, {
+      hint: 'check LINKGATE_NOTIFY_URL (and LINKGATE_NOTIFY_KEY or the managed identity\'s "EventGrid Data Sender" role for a topic); decisions are not affected',
+      cause: options.cause,
+    });
+    this.transient = options.transient;
+    this.httpStatus = options.httpStatus;
+  }
+}
