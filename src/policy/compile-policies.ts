@@ -8,6 +8,7 @@ import { CidrIndex } from '../net/cidr-index.js';
 import { looksLikeCidr } from '../net/cidr.js';
 import { FORBIDDEN_IN_ID, targetOfConnectionId } from '../ids/arm-id.js';
 import { compileIdPattern, IdPatternIndex, type IdPattern } from '../ids/id-pattern.js';
+import { checkRegex, type RequestMessageMatcher } from './regex-safety.js';
 import type { CaseRequirements, Otherwise, PolicyMode, PolicySet } from './types.js';
 
 /** Subnet conditions: ARM subnet ID patterns and CIDR blocks, each reporting the entry that matched. */
@@ -30,7 +31,7 @@ export interface CompiledPolicy {
   denySubscriptions: Set<string>;
   denyTenants: Set<string>;
   denySubnets: SubnetMatcher;
-  requestMessage: RegExp | undefined;
+  requestMessage: RequestMessageMatcher | undefined;
   connectionLimit: number | undefined;
   otherwise: Otherwise;
   needs: CaseRequirements;
@@ -102,6 +103,13 @@ export function compileSubnetMatcher(entries: readonly string[] | undefined): Su
   return { size: patterns.length + cidrs.length, patterns: new IdPatternIndex(patterns), cidrs: new CidrIndex(cidrs) };
 }
 
+/** The loader has proven the pattern compiles; one that does not (a set built by hand) never approves. */
+function compileRequestMessage(source: string | undefined): RequestMessageMatcher | undefined {
+  if (source === undefined) return undefined;
+  const check = checkRegex(source);
+  return check.ok ? check.regex : { source, test: () => false };
+}
+
 function compileOne(file: string, document: PolicySet['policies'][number]['document']): CompiledPolicy {
   const visibility = document.visibility === undefined ? undefined : document.visibility.includes('*') ? ('all' as const) : lowerSet(document.visibility);
   const trustedSubnets = compileSubnetMatcher(document.trustedSubnets);
@@ -125,8 +133,7 @@ function compileOne(file: string, document: PolicySet['policies'][number]['docum
     denySubscriptions: lowerSet(document.deny?.subscriptions),
     denyTenants,
     denySubnets,
-    // The loader has proven the pattern compiles and is safe; 'u' matches how it was checked.
-    requestMessage: document.requestMessage === undefined ? undefined : new RegExp(document.requestMessage, 'u'),
+    requestMessage: compileRequestMessage(document.requestMessage),
     connectionLimit: document.connectionLimit,
     otherwise: document.otherwise ?? 'manual',
     needs: {
