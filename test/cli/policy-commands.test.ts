@@ -53,7 +53,8 @@ describe('linkgate validate', () => {
     await writeFile(path.join(dir, 'bad.json'), JSON.stringify({ name: 'bad', targets: [PLS], visibility: [TRUSTED], autoApproval: ['9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a'] }));
     const text = await runCli(['validate', '--policies', dir]);
     expect(text.code).toBe(1);
-    expect(text.stderr).toContain(`${path.join(path.relative(process.cwd(), dir), 'bad.json')}#/autoApproval/0: subscription 9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a is auto-approved but not in visibility`);
+    expect(text.stderr).toContain(`${path.join(path.relative(process.cwd(), dir), 'bad.json')}:1:`);
+    expect(text.stderr).toMatch(/bad\.json:1:\d+: error: subscription 9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a is auto-approved but not in visibility \(#\/autoApproval\/0\)/u);
     expect(text.stderr).toContain('fix: add it to visibility');
     const json = await runCli(['validate', '--policies', dir, '--json']);
     expect(json.code).toBe(1);

@@ -1,0 +1,23 @@
+/** Every rule `validate` and `test` report, with the one-line description SARIF shows beside a finding. */
+export const RULES: Readonly<Record<string, string>> = {
+  'json-syntax': 'The file is not valid JSON.',
+  'unknown-field': 'A field the policy schema does not define (often a typo).',
+  'duplicate-field': 'A field written twice in one object; JSON keeps only the last.',
+  'duplicate-name': 'Two policies share a name.',
+  'policy-invalid': 'A value the policy schema or its rules refuse.',
+  'target-invalid': 'A target that is not an ARM resource ID pattern.',
+  'target-unknown-type': "A target whose resource type is not in linkgate's resource-type registry, so it governs nothing.",
+  'target-trailing-slash': "A target that ends in '/'.",
+  'target-child-resource': 'A target naming a child resource (a connection, a subnet) instead of the provider resource.',
+  'target-private-endpoint': "A target naming a private endpoint, the consumer's side.",
+  'target-not-a-resource': 'A target naming a subscription or resource group instead of resources.',
+  'subnet-invalid': 'A trustedSubnets or deny.subnets entry that is neither a CIDR block nor an ARM ID pattern.',
+  'subnet-pattern-shape': 'A subnet pattern that can never match a subnet ID.',
+  'dead-trusted-entry': 'A trusted entry that a deny entry of the same policy always overrides.',
+  'name-matches-file': 'A policy whose name differs from its file name.',
+  'no-policies': 'A policy folder without policies.',
+  'untested-policy': 'A policy without a test file.',
+  'test-file-invalid': 'A policy test file that cannot be read as a whole.',
+  'test-case-invalid': 'A policy test case that is malformed.',
+  'test-case-failed': 'A policy test case whose decision differs from the expected one.',
+};
