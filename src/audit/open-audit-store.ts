@@ -17,8 +17,10 @@ export async function openAuditStore(config: LinkgateConfig['audit'], options: O
   const readOnly = options.readOnly === true;
   if (config.kind === 'table') {
     const { openTableAuditStore } = await import('./table-audit-store.js');
-    return openTableAuditStore({ connection: config.connection, table: config.table }, { logger: options.logger, readOnly });
+    // One HTTP attempt gets half the operation's deadline, so a retry still fits inside it.
+    const deadlines = config.timeoutMs === undefined ? {} : { deadlines: { operationMs: config.timeoutMs, requestMs: Math.ceil(config.timeoutMs / 2) } };
+    return openTableAuditStore({ connection: config.connection, table: config.table }, { logger: options.logger, readOnly, ...deadlines });
   }
   const { openFileAuditStore } = await import('./file-audit-store.js');
-  return openFileAuditStore(config.path, { logger: options.logger, readOnly });
+  return openFileAuditStore(config.path, { logger: options.logger, readOnly, ...(config.maxBytes === undefined ? {} : { maxBytes: config.maxBytes }) });
 }

@@ -28,31 +28,44 @@
  * write. Records are serialised as JSON split into 32,000-character properties (a property holds
  * 64 KiB, an entity 1 MiB), so long reasons and shadow results are kept whole.
  *
- * Transient failures are retried by the SDK's pipeline (exponential back-off); what still fails is
- * thrown as TableAuditStoreError with `transient` set, so the invocation fails and Event Grid
- * redelivers. Connection strings and keys are never logged or put in error messages.
+ * Transient failures are retried by the SDK's pipeline (a bounded budget, and every call under a
+ * deadline: table-client.ts); what still fails is thrown as TableAuditStoreError with `transient`
+ * set, so the invocation fails and Event Grid redelivers. Connection strings and keys are never
+ * logged or put in error messages.
+ *
+ * Files: row keys (table-row-keys.ts), entity chunking (table-entity-chunks.ts), the client and
+ * its deadlines (table-client.ts), errors (table-audit-store-error.ts); the operations are here.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
-import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
-import { LinkgateError } from '../errors/linkgate-error.js';
-import { scrubSecrets, type Logger } from '../log/create-logger.js';
+import type { TableEntityResult, TransactionAction } from '@azure/data-tables';
+import type { Logger } from '../log/create-logger.js';
+import { mapWithConcurrency } from '../pipeline/map-with-concurrency.js';
 import { equivalenceKeyOf } from './equivalence-key.js';
 import { recordMatchesQuery } from './record-matches-query.js';
+import { TableAuditStoreError } from './table-audit-store-error.js';
+import { DEFAULT_TABLE_DEADLINES, createTableClient, describeConnection, pagesWithDeadline, withDeadline, type TableDeadlines } from './table-client.js';
+import { recordEntity, recordOf } from './table-entity-chunks.js';
+import {
+  INVERT_FROM,
+  PARTITION,
+  claimRowKey,
+  escapeKeyComponent,
+  idRowKey,
+  invertedMs,
+  keyPrefix,
+  onceRowKey,
+  pendingPrefix,
+  quote,
+  recordRowKey,
+  upperOf,
+} from './table-row-keys.js';
 import type { AuditQuery, AuditRecord, AuditStore, ClaimResult } from './types.js';
 
-export class TableAuditStoreError extends LinkgateError {
-  override name = 'TableAuditStoreError';
-  /** Worth retrying (network, throttling, 5xx): the pipeline fails the invocation so Event Grid redelivers. */
-  readonly transient: boolean;
-  /** HTTP status from Table Storage, if any (not `httpStatus`: that name means an ARM status to the pipeline). */
-  readonly storeStatus: number | undefined;
-  constructor(message: string, options: { transient?: boolean; storeStatus?: number; hint?: string; cause?: unknown } = {}) {
-    super(message, { hint: options.hint ?? 'check LINKGATE_AUDIT_TABLE_CONNECTION, LINKGATE_AUDIT_TABLE and the identity\'s "Storage Table Data Contributor" role', cause: options.cause });
-    this.transient = options.transient ?? false;
-    this.storeStatus = options.storeStatus;
-  }
-}
+export { TableAuditStoreError } from './table-audit-store-error.js';
+export { escapeKeyComponent, PARTITION } from './table-row-keys.js';
+export { splitIntoChunks } from './table-entity-chunks.js';
+export { DEFAULT_TABLE_DEADLINES, type TableDeadlines } from './table-client.js';
 
 export interface TableAuditStoreOptions {
   logger: Logger;
@@ -60,196 +73,20 @@ export interface TableAuditStoreOptions {
   credential?: TokenCredential;
   /** Read only: the table is not created; a missing table reads as empty. */
   readOnly?: boolean;
+  /** Timeouts and retry budget of every store call (default DEFAULT_TABLE_DEADLINES). */
+  deadlines?: Partial<TableDeadlines>;
 }
 
-export const PARTITION = 'audit';
-const CHUNK_CHARS = 32_000;
-/** 15 chunks: 960,000 bytes of UTF-16, leaving room for the other properties in a 1 MiB entity. */
-const MAX_CHUNKS = 15;
-const MAX_COMPONENT = 200;
-const INVERT_FROM = 9_999_999_999_999;
 /** Point reads in flight at once when a listing resolves pointers. */
 const READ_CONCURRENCY = 8;
 
-/** Escapes one RowKey component (see the design above); long components become a hash. */
-export function escapeKeyComponent(text: string): string {
-  const escaped = text.replace(/[%/\\#?|\u0000-\u001f\u007f-\u009f]/gu, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
-  return escaped.length <= MAX_COMPONENT ? escaped : `h-${createHash('sha256').update(text).digest('hex')}`;
-}
-
-function invertedMs(ms: number): string {
-  return String(INVERT_FROM - ms).padStart(13, '0');
-}
-
-function recordRowKey(record: AuditRecord): string {
-  const ms = Date.parse(record.time);
-  if (!Number.isFinite(ms) || ms < 0 || ms > INVERT_FROM) {
-    throw new TableAuditStoreError(`audit record ${JSON.stringify(record.id)} has a time that is not an ISO 8601 date: ${JSON.stringify(record.time)}`);
-  }
-  return `r|${invertedMs(ms)}|${escapeKeyComponent(record.id)}`;
-}
-
-const claimRowKey = (key: string): string => `k|${escapeKeyComponent(key)}`;
-const idRowKey = (id: string): string => `i|${escapeKeyComponent(id)}`;
-const onceRowKey = (equivalenceKey: string): string => `o|${escapeKeyComponent(equivalenceKey)}`;
-const keyPrefix = (key: string): string => `x|${escapeKeyComponent(key)}|`;
-const pendingPrefix = (target: string): string => `p|${escapeKeyComponent(target.toLowerCase())}|`;
-
-/** Splits JSON into chunks that never cut a surrogate pair in two. */
-export function splitIntoChunks(text: string, size = CHUNK_CHARS): string[] {
-  const chunks: string[] = [];
-  for (let start = 0; start < text.length; ) {
-    let end = Math.min(start + size, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    chunks.push(text.slice(start, end));
-    start = end;
-  }
-  return chunks.length === 0 ? [''] : chunks;
-}
-
-type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
-
-function recordEntity(record: AuditRecord, rowKey: string, claimed: boolean, leaseToken: string): Entity {
-  const json = JSON.stringify(record);
-  const chunks = splitIntoChunks(json);
-  if (chunks.length > MAX_CHUNKS) {
-    throw new TableAuditStoreError(`audit record ${JSON.stringify(record.id)} is ${json.length} characters of JSON; Table Storage holds at most ${MAX_CHUNKS * CHUNK_CHARS}`, {
-      hint: 'a record this large means runaway reasons or shadow results; this is a bug to report',
-    });
-  }
-  const entity: Entity = {
-    partitionKey: PARTITION,
-    rowKey,
-    kind: 'record',
-    id: record.id,
-    time: record.time,
-    targetKey: record.target.toLowerCase(),
-    decision: record.decision,
-    status: record.action.status,
-    idempotencyKey: record.idempotencyKey,
-    enforced: record.enforced,
-    claimed,
-    leaseToken,
-    chunks: chunks.length,
-  };
-  if (record.policy !== null) entity['policy'] = record.policy;
-  chunks.forEach((chunk, i) => {
-    entity[`record${i}`] = chunk;
-  });
-  return entity;
-}
-
-function recordOf(entity: Record<string, unknown>): AuditRecord {
-  const count = Number(entity['chunks']);
-  let json = '';
-  for (let i = 0; i < count; i++) json += String(entity[`record${i}`] ?? '');
-  return JSON.parse(json) as AuditRecord;
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-
-/** Wraps an SDK error without its message's URL or credentials. */
-function storeError(operation: string, error: unknown): TableAuditStoreError {
-  if (error instanceof TableAuditStoreError) return error;
-  const status = statusOf(error);
-  const e = error as { code?: unknown; details?: { errorCode?: unknown; Message?: unknown; message?: unknown } } | null;
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.details?.errorCode === 'string' ? e.details.errorCode : undefined;
-  // Service errors arrive as XML or JSON bodies in the message; the parsed message is the readable part.
-  const serviceMessage = e?.details?.Message ?? e?.details?.message;
-  const raw = typeof serviceMessage === 'string' ? serviceMessage : error instanceof Error ? error.message : String(error);
-  const detail = scrubSecrets(raw.split('\n')[0] ?? '').slice(0, 300);
-  const transient = status === undefined || status === 408 || status === 429 || status >= 500;
-  return new TableAuditStoreError(
-    `audit table ${operation} failed${status === undefined ? '' : ` (HTTP ${status})`}${code === undefined ? '' : ` ${code}`}: ${detail}`,
-    { transient, cause: error, ...(status === undefined ? {} : { storeStatus: status }) },
-  );
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]' || hostname === '::1';
-}
-
-/** The account endpoint a connection names, for logs: never the key or SAS. */
-function describeConnection(connection: string): string {
-  if (/^https?:\/\//iu.test(connection)) {
-    try {
-      return new URL(connection).origin;
-    } catch {
-      return '(unparsable URL)';
-    }
-  }
-  const endpoint = /(?:^|;)\s*TableEndpoint=([^;]+)/iu.exec(connection)?.[1];
-  if (endpoint !== undefined) {
-    try {
-      return new URL(endpoint).origin;
-    } catch {
-      return '(unparsable TableEndpoint)';
-    }
-  }
-  const account = /(?:^|;)\s*AccountName=([^;]+)/iu.exec(connection)?.[1];
-  if (/UseDevelopmentStorage=true/iu.test(connection)) return 'development storage';
-  return account === undefined ? '(connection string)' : `account ${account}`;
-}
-
-async function createClient(connection: string, table: string, credential: TokenCredential | undefined): Promise<TableClient> {
-  const { TableClient } = await import('@azure/data-tables');
-  if (/^https?:\/\//iu.test(connection)) {
-    let url: URL;
-    try {
-      url = new URL(connection);
-    } catch (error) {
-      throw new TableAuditStoreError('LINKGATE_AUDIT_TABLE_CONNECTION is not a valid URL', { cause: error });
-    }
-    if (url.protocol !== 'https:' && !isLoopback(url.hostname)) {
-      throw new TableAuditStoreError('LINKGATE_AUDIT_TABLE_CONNECTION must be an https:// account URL', {
-        hint: 'use https://<account>.table.core.windows.net, or a connection string',
-      });
-    }
-    let tokenCredential = credential;
-    if (tokenCredential === undefined) {
-      const { DefaultAzureCredential } = await import('@azure/identity');
-      tokenCredential = new DefaultAzureCredential();
-    }
-    return new TableClient(url.origin + url.pathname.replace(/\/$/u, ''), table, tokenCredential, { allowInsecureConnection: url.protocol === 'http:' });
-  }
-  const endpoint = /(?:^|;)\s*TableEndpoint=([^;]+)/iu.exec(connection)?.[1];
-  let insecure = false;
-  try {
-    insecure = endpoint !== undefined && new URL(endpoint).protocol === 'http:' && isLoopback(new URL(endpoint).hostname);
-  } catch {
-    // the SDK reports a bad endpoint below
-  }
-  try {
-    return TableClient.fromConnectionString(connection, table, { allowInsecureConnection: insecure });
-  } catch (error) {
-    // The SDK's message may quote the connection string: say what is wrong, not what it holds.
-    throw new TableAuditStoreError('LINKGATE_AUDIT_TABLE_CONNECTION is not a storage connection string the SDK understands', {
-      hint: 'use DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…;EndpointSuffix=core.windows.net, a SAS connection string, or https://<account>.table.core.windows.net',
-      cause: scrubSecrets(String((error as Error).message ?? error)),
-    });
-  }
-}
-
-function quote(value: string): string {
-  return `'${value.replace(/'/gu, "''")}'`;
-}
-
-/** Runs `read` over `items` with bounded concurrency, keeping their order. */
+/** Runs `read` over `items` with bounded concurrency, keeping their order; the first failure is thrown. */
 async function mapBounded<T, R>(items: T[], read: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await read(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, items.length) }, worker));
-  return out;
+  const settled = await mapWithConcurrency(items, READ_CONCURRENCY, read);
+  return settled.map((result) => {
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  });
 }
 
 export async function openTableAuditStore(
@@ -257,13 +94,15 @@ export async function openTableAuditStore(
   options: TableAuditStoreOptions,
 ): Promise<AuditStore> {
   const log = options.logger.child({ auditStore: 'table', table: config.table, account: describeConnection(config.connection) });
-  const client = await createClient(config.connection, config.table, options.credential);
+  const deadlines: TableDeadlines = { ...DEFAULT_TABLE_DEADLINES, ...options.deadlines };
+  const ms = deadlines.operationMs;
+  const client = await createTableClient(config.connection, config.table, options.credential, deadlines);
   const readOnly = options.readOnly === true;
   if (!readOnly) {
     try {
-      await client.createTable();
+      await withDeadline('create table', ms, (abortSignal) => client.createTable({ abortSignal }));
     } catch (error) {
-      if (statusOf(error) !== 409) throw storeError('create table', error);
+      if ((error as TableAuditStoreError).storeStatus !== 409) throw error;
     }
   }
   log.debug('audit table store open');
@@ -276,10 +115,10 @@ export async function openTableAuditStore(
 
   async function readEntity(rowKey: string): Promise<TableEntityResult<Record<string, unknown>> | undefined> {
     try {
-      return await client.getEntity<Record<string, unknown>>(PARTITION, rowKey);
+      return await withDeadline('read', ms, (abortSignal) => client.getEntity<Record<string, unknown>>(PARTITION, rowKey, { abortSignal }));
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw storeError('read', error);
+      if ((error as TableAuditStoreError).storeStatus === 404) return undefined;
+      throw error;
     }
   }
 
@@ -291,24 +130,20 @@ export async function openTableAuditStore(
   async function* listRange(prefixOrLower: string, upper: string, extraFilter?: string): AsyncGenerator<TableEntityResult<Record<string, unknown>>> {
     let filter = `PartitionKey eq ${quote(PARTITION)} and RowKey ge ${quote(prefixOrLower)} and RowKey lt ${quote(upper)}`;
     if (extraFilter !== undefined) filter += ` and ${extraFilter}`;
+    const pages = pagesWithDeadline('query', ms, (abortSignal) =>
+      client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal })[Symbol.asyncIterator](),
+    );
     try {
-      for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) yield entity;
+      for await (const entity of pages) yield entity;
     } catch (error) {
       // A read-only listing of a table nobody has written yet is an empty listing.
-      if (readOnly && statusOf(error) === 404) return;
-      throw storeError('query', error);
+      if (readOnly && (error as TableAuditStoreError).storeStatus === 404) return;
+      throw error;
     }
   }
 
-  /** Upper bound of a RowKey prefix ending in '|' ('}' sorts right after '|'). */
-  const upperOf = (prefix: string): string => prefix.slice(0, -1) + '}';
-
   async function submit(operation: string, actions: TransactionAction[]): Promise<void> {
-    try {
-      await client.submitTransaction(actions);
-    } catch (error) {
-      throw storeError(operation, error);
-    }
+    await withDeadline(operation, ms, (abortSignal) => client.submitTransaction(actions, { abortSignal }));
   }
 
   async function append(record: AuditRecord): Promise<void> {
@@ -386,11 +221,13 @@ export async function openTableAuditStore(
       const record: AuditRecord = { ...current, leaseUntil: leaseUntil.toISOString() };
       const token = randomUUID();
       try {
-        await client.updateEntity(recordEntity(record, rowKey, entity['claimed'] === true, token), 'Replace', { etag: entity.etag });
+        await withDeadline('take over', ms, (abortSignal) =>
+          client.updateEntity(recordEntity(record, rowKey, entity['claimed'] === true, token), 'Replace', { etag: entity.etag, abortSignal }),
+        );
         return { taken: true, record };
       } catch (error) {
-        const status = statusOf(error);
-        if (status !== 412 && status !== 404) throw storeError('take over', error);
+        const status = (error as TableAuditStoreError).storeStatus;
+        if (status !== 412 && status !== 404) throw error;
       }
       const after = await readEntity(rowKey);
       return after !== undefined && after['leaseToken'] === token ? { taken: true, record } : { taken: false };

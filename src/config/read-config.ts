@@ -7,8 +7,10 @@ import { isGuid } from '../ids/guid.js';
 import { readNotifySettings, type NotifySettings } from '../notify/notify-settings.js';
 
 export type AuditStoreConfig =
-  | { kind: 'file'; path: string }
-  | { kind: 'table'; connection: string; table: string };
+  /** maxBytes: roll the file to audit.N.jsonl past this size (LINKGATE_AUDIT_MAX_BYTES); unset = never. */
+  | { kind: 'file'; path: string; maxBytes?: number }
+  /** timeoutMs: deadline of one store operation, retries included (LINKGATE_AUDIT_TABLE_TIMEOUT_MS). */
+  | { kind: 'table'; connection: string; table: string; timeoutMs?: number };
 
 export type SweepScope = { kind: 'subscription'; id: string } | { kind: 'managementGroup'; id: string };
 
@@ -28,6 +30,8 @@ export interface LinkgateConfig {
   concurrency: number;
   /** Seconds an unfinished intent is owned by its writer before another reconcile may finish it. */
   leaseSeconds: number;
+  /** Admission control of `serve` (src/host/admission.ts): events handled at once, deliveries open at once, answer deadline. */
+  serve: { maxEvents: number; maxDeliveries: number; deadlineMs: number };
   sweep: {
     scopes: SweepScope[];
     /** NCRONTAB (six fields) for the Functions timer. */
@@ -125,10 +129,11 @@ export function readConfig(env: Env): LinkgateConfig {
     if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/u.test(table)) {
       problems.push(`LINKGATE_AUDIT_TABLE is ${shown('LINKGATE_AUDIT_TABLE', table)}; it should be 3-63 letters and digits, starting with a letter`);
     }
-    audit = { kind: 'table', connection: connection ?? '', table };
+    audit = { kind: 'table', connection: connection ?? '', table, timeoutMs: int('LINKGATE_AUDIT_TABLE_TIMEOUT_MS', 8_000, 100, 25_000) };
   } else {
     if (store !== 'file') problems.push(`LINKGATE_AUDIT_STORE is ${shown('LINKGATE_AUDIT_STORE', store)}; it should be file or table`);
-    audit = { kind: 'file', path: get('LINKGATE_AUDIT_PATH') ?? '.linkgate/audit.jsonl' };
+    const maxBytes = get('LINKGATE_AUDIT_MAX_BYTES') === undefined ? undefined : int('LINKGATE_AUDIT_MAX_BYTES', 0, 1024, Number.MAX_SAFE_INTEGER);
+    audit = { kind: 'file', path: get('LINKGATE_AUDIT_PATH') ?? '.linkgate/audit.jsonl', ...(maxBytes === undefined ? {} : { maxBytes }) };
   }
 
   const host = get('LINKGATE_HOST') ?? '127.0.0.1';
@@ -173,6 +178,12 @@ export function readConfig(env: Env): LinkgateConfig {
     // Longer than the ARM client's longest write (retries, Retry-After, polling: about 10 minutes), so
     // a claim is never taken over while its writer may still be writing.
     leaseSeconds: int('LINKGATE_LEASE_SECONDS', 900, 1, 86_400),
+    serve: {
+      maxEvents: int('LINKGATE_SERVE_MAX_EVENTS', 2_000, 1, 1_000_000),
+      maxDeliveries: int('LINKGATE_SERVE_MAX_DELIVERIES', 32, 1, 10_000),
+      // Event Grid waits 30 s for an answer; 25 s leaves room for the answer to travel.
+      deadlineMs: int('LINKGATE_SERVE_DEADLINE_MS', 25_000, 100, 29_000),
+    },
     sweep: { scopes, schedule, revoke: bool('LINKGATE_SWEEP_REVOKE', false), extraTargets },
     logLevel: level as LinkgateConfig['logLevel'],
     notify: readNotifySettings(get, problems),
