@@ -129,7 +129,9 @@ export function readConfig(env: Env): LinkgateConfig {
     if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/u.test(table)) {
       problems.push(`LINKGATE_AUDIT_TABLE is ${shown('LINKGATE_AUDIT_TABLE', table)}; it should be 3-63 letters and digits, starting with a letter`);
     }
-    audit = { kind: 'table', connection: connection ?? '', table, timeoutMs: int('LINKGATE_AUDIT_TABLE_TIMEOUT_MS', 8_000, 100, 25_000) };
+    // Unset: the store's own deadlines (DEFAULT_TABLE_DEADLINES in src/audit/table-client.ts).
+    const timeoutMs = get('LINKGATE_AUDIT_TABLE_TIMEOUT_MS') === undefined ? undefined : int('LINKGATE_AUDIT_TABLE_TIMEOUT_MS', 0, 100, 25_000);
+    audit = { kind: 'table', connection: connection ?? '', table, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
   } else {
     if (store !== 'file') problems.push(`LINKGATE_AUDIT_STORE is ${shown('LINKGATE_AUDIT_STORE', store)}; it should be file or table`);
     const maxBytes = get('LINKGATE_AUDIT_MAX_BYTES') === undefined ? undefined : int('LINKGATE_AUDIT_MAX_BYTES', 0, 1024, Number.MAX_SAFE_INTEGER);
