@@ -7,6 +7,7 @@ import { app, type EventGridEvent, type InvocationContext } from '@azure/functio
 import { parseDelivery } from '../src/intake/parse-delivery.js';
 import { handleEventsOrThrow } from '../src/pipeline/handle-events.js';
 import { sharedRuntime } from '../src/runtime/create-runtime.js';
+import { closeRuntimeOnAppTerminate } from '../src/runtime/functions-settings.js';
 
 export async function connectionEvents(event: EventGridEvent, context: InvocationContext): Promise<void> {
   const runtime = await sharedRuntime();
@@ -29,3 +30,4 @@ export async function connectionEvents(event: EventGridEvent, context: Invocatio
 }
 
 app.eventGrid('connection-events', { handler: connectionEvents });
+closeRuntimeOnAppTerminate();

@@ -1,11 +1,12 @@
 /**
  * Timer trigger: the level-triggered safety net. Finds every governed target with Pending
  * connections (Resource Graph, plus targets it cannot see listed in settings), reconciles them
- * exactly as events do, and reports drift. Schedule: app setting LINKGATE_SWEEP_SCHEDULE (NCRONTAB),
- * every 15 minutes when unset.
+ * exactly as events do, and reports drift. Schedule: the validated LINKGATE_SWEEP_SCHEDULE
+ * (config.sweep.schedule, NCRONTAB), every 15 minutes when unset.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { sharedRuntime } from '../src/runtime/create-runtime.js';
+import { closeRuntimeOnAppTerminate, sweepSchedule } from '../src/runtime/functions-settings.js';
 import { runSweep } from '../src/sweep/run-sweep.js';
 
 export async function sweep(timer: Timer, context: InvocationContext): Promise<void> {
@@ -23,6 +24,7 @@ export async function sweep(timer: Timer, context: InvocationContext): Promise<v
 
 // The worker indexes functions with the app settings in process.env; a '%SETTING%' binding would
 // fail to index when the setting is absent, taking the safety net down with it.
-export const SWEEP_SCHEDULE = process.env['LINKGATE_SWEEP_SCHEDULE']?.trim() || '0 */15 * * * *';
+export const SWEEP_SCHEDULE = sweepSchedule(process.env);
 
 app.timer('sweep', { schedule: SWEEP_SCHEDULE, handler: sweep });
+closeRuntimeOnAppTerminate();

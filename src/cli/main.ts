@@ -59,7 +59,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   const command = await entry.load();
   try {
-    return await command.run(rest, io);
+    // The CLI reads the same local.settings.json "Values" as Core Tools; the environment wins.
+    const { withLocalSettings } = await import('../config/local-settings.js');
+    return await withLocalSettings(io.env, io.cwd, (env) => command.run(rest, { ...io, env }));
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`linkgate ${name}: ${error.message}\nRun 'linkgate ${name} --help' for usage.\n`);

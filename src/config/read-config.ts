@@ -46,15 +46,26 @@ export interface LinkgateConfig {
   notify: NotifySettings | undefined;
 }
 
+/** One wrong setting: the variable, the raw value read (undefined when unset) and what it should hold. */
+export interface ConfigProblem {
+  variable: string;
+  value: string | undefined;
+  text: string;
+}
+
 export class ConfigError extends LinkgateError {
   override name = 'ConfigError';
+  /** The problems' texts, one per wrong variable. */
   readonly problems: string[];
-  constructor(problems: string[]) {
+  readonly details: readonly ConfigProblem[];
+  constructor(details: readonly ConfigProblem[]) {
+    const problems = details.map((d) => d.text);
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`, {
-      hint: 'set these in the environment or in local.settings.json (Values); see README "Configuration"',
+      hint: 'set these in the environment or, for the CLI, under "Values" in local.settings.json in the working directory (the environment wins); see README "Configuration"',
       exitCode: 2,
     });
     this.problems = problems;
+    this.details = details;
   }
 }
 
@@ -70,8 +81,16 @@ function shown(name: string, value: string): string {
   return /TOKEN|KEY|CONNECTION|STORAGE/iu.test(name) ? '(hidden)' : JSON.stringify(value);
 }
 
+/** The sweep timer's schedule when LINKGATE_SWEEP_SCHEDULE is unset: every 15 minutes. */
+export const DEFAULT_SWEEP_SCHEDULE = '0 */15 * * * *';
+
 export function readConfig(env: Env): LinkgateConfig {
-  const problems: string[] = [];
+  const problems: ConfigProblem[] = [];
+  const problem = (variable: string, text: string): void => {
+    problems.push({ variable, value: env[variable]?.trim(), text });
+  };
+  // Readers kept in their own modules report plain texts that start with the variable's name.
+  const texts: string[] = [];
   const get = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
@@ -82,7 +101,7 @@ export function readConfig(env: Env): LinkgateConfig {
     if (value === undefined) return fallback;
     if (/^(true|1|yes)$/iu.test(value)) return true;
     if (/^(false|0|no)$/iu.test(value)) return false;
-    problems.push(`${name} is ${shown(name, value)}; it should be true or false`);
+    problem(name, `${name} is ${shown(name, value)}; it should be true or false`);
     return fallback;
   };
 
@@ -91,7 +110,7 @@ export function readConfig(env: Env): LinkgateConfig {
     if (value === undefined) return fallback;
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      problems.push(`${name} is ${shown(name, value)}; it should be a whole number from ${min} to ${max}`);
+      problem(name, `${name} is ${shown(name, value)}; it should be a whole number from ${min} to ${max}`);
       return fallback;
     }
     return parsed;
@@ -104,14 +123,14 @@ export function readConfig(env: Env): LinkgateConfig {
     const url = new URL(armEndpoint);
     const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-      problems.push(`LINKGATE_ARM_ENDPOINT is ${shown('LINKGATE_ARM_ENDPOINT', armEndpoint)}; it should be an https:// URL (http:// only for an emulator on 127.0.0.1)`);
+      problem('LINKGATE_ARM_ENDPOINT', `LINKGATE_ARM_ENDPOINT is ${shown('LINKGATE_ARM_ENDPOINT', armEndpoint)}; it should be an https:// URL (http:// only for an emulator on 127.0.0.1)`);
     }
     if (url.search !== '' || url.hash !== '' || (url.pathname !== '/' && url.pathname !== '')) {
-      problems.push(`LINKGATE_ARM_ENDPOINT is ${shown('LINKGATE_ARM_ENDPOINT', armEndpoint)}; it should be a bare origin such as https://management.azure.com`);
+      problem('LINKGATE_ARM_ENDPOINT', `LINKGATE_ARM_ENDPOINT is ${shown('LINKGATE_ARM_ENDPOINT', armEndpoint)}; it should be a bare origin such as https://management.azure.com`);
     }
     armEndpoint = url.origin;
   } catch {
-    problems.push(`LINKGATE_ARM_ENDPOINT is ${shown('LINKGATE_ARM_ENDPOINT', armEndpoint)}; it should be a URL such as https://management.azure.com`);
+    problem('LINKGATE_ARM_ENDPOINT', `LINKGATE_ARM_ENDPOINT is ${shown('LINKGATE_ARM_ENDPOINT', armEndpoint)}; it should be a URL such as https://management.azure.com`);
   }
 
   const armToken = get('LINKGATE_ARM_TOKEN');
@@ -124,16 +143,16 @@ export function readConfig(env: Env): LinkgateConfig {
     const connection = get('LINKGATE_AUDIT_TABLE_CONNECTION') ?? get('AzureWebJobsStorage');
     const table = get('LINKGATE_AUDIT_TABLE') ?? 'linkgateaudit';
     if (connection === undefined) {
-      problems.push('LINKGATE_AUDIT_TABLE_CONNECTION is unset (and so is AzureWebJobsStorage); with LINKGATE_AUDIT_STORE=table it should be a storage connection string or https://<account>.table.core.windows.net');
+      problem('LINKGATE_AUDIT_TABLE_CONNECTION', 'LINKGATE_AUDIT_TABLE_CONNECTION is unset (and so is AzureWebJobsStorage); with LINKGATE_AUDIT_STORE=table it should be a storage connection string or https://<account>.table.core.windows.net');
     }
     if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/u.test(table)) {
-      problems.push(`LINKGATE_AUDIT_TABLE is ${shown('LINKGATE_AUDIT_TABLE', table)}; it should be 3-63 letters and digits, starting with a letter`);
+      problem('LINKGATE_AUDIT_TABLE', `LINKGATE_AUDIT_TABLE is ${shown('LINKGATE_AUDIT_TABLE', table)}; it should be 3-63 letters and digits, starting with a letter`);
     }
     // Unset: the store's own deadlines (DEFAULT_TABLE_DEADLINES in src/audit/table-client.ts).
     const timeoutMs = get('LINKGATE_AUDIT_TABLE_TIMEOUT_MS') === undefined ? undefined : int('LINKGATE_AUDIT_TABLE_TIMEOUT_MS', 0, 100, 25_000);
     audit = { kind: 'table', connection: connection ?? '', table, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
   } else {
-    if (store !== 'file') problems.push(`LINKGATE_AUDIT_STORE is ${shown('LINKGATE_AUDIT_STORE', store)}; it should be file or table`);
+    if (store !== 'file') problem('LINKGATE_AUDIT_STORE', `LINKGATE_AUDIT_STORE is ${shown('LINKGATE_AUDIT_STORE', store)}; it should be file or table`);
     const maxBytes = get('LINKGATE_AUDIT_MAX_BYTES') === undefined ? undefined : int('LINKGATE_AUDIT_MAX_BYTES', 0, 1024, Number.MAX_SAFE_INTEGER);
     audit = { kind: 'file', path: get('LINKGATE_AUDIT_PATH') ?? '.linkgate/audit.jsonl', ...(maxBytes === undefined ? {} : { maxBytes }) };
   }
@@ -147,24 +166,24 @@ export function readConfig(env: Env): LinkgateConfig {
     const sub = /^(?:\/subscriptions\/)?([^/]+)$/iu.exec(raw);
     if (mg?.[1] !== undefined && MANAGEMENT_GROUP.test(mg[1])) scopes.push({ kind: 'managementGroup', id: mg[1] });
     else if (sub?.[1] !== undefined && isGuid(sub[1])) scopes.push({ kind: 'subscription', id: sub[1].toLowerCase() });
-    else problems.push(`LINKGATE_SWEEP_SCOPES has ${JSON.stringify(raw)}; each entry should be a subscription GUID or mg:<management-group-id>`);
+    else problem('LINKGATE_SWEEP_SCOPES', `LINKGATE_SWEEP_SCOPES has ${JSON.stringify(raw)}; each entry should be a subscription GUID or mg:<management-group-id>`);
   }
 
   const extraTargets = (get('LINKGATE_SWEEP_TARGETS') ?? '').split(/[\s,;]+/u).filter((s) => s !== '');
   for (const target of extraTargets) {
     if (!target.startsWith('/subscriptions/')) {
-      problems.push(`LINKGATE_SWEEP_TARGETS has ${JSON.stringify(target)}; each entry should be a provider resource ID starting with /subscriptions/`);
+      problem('LINKGATE_SWEEP_TARGETS', `LINKGATE_SWEEP_TARGETS has ${JSON.stringify(target)}; each entry should be a provider resource ID starting with /subscriptions/`);
     }
   }
 
-  const schedule = get('LINKGATE_SWEEP_SCHEDULE') ?? '0 */15 * * * *';
+  const schedule = get('LINKGATE_SWEEP_SCHEDULE') ?? DEFAULT_SWEEP_SCHEDULE;
   if (!NCRONTAB.test(schedule)) {
-    problems.push(`LINKGATE_SWEEP_SCHEDULE is ${JSON.stringify(schedule)}; it should be a six-field NCRONTAB such as "0 */15 * * * *"`);
+    problem('LINKGATE_SWEEP_SCHEDULE', `LINKGATE_SWEEP_SCHEDULE is ${JSON.stringify(schedule)}; it should be a six-field NCRONTAB such as "0 */15 * * * *"`);
   }
 
   const level = (get('LINKGATE_LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    problems.push(`LINKGATE_LOG_LEVEL is ${JSON.stringify(level)}; it should be one of ${LOG_LEVELS.join(', ')}`);
+    problem('LINKGATE_LOG_LEVEL', `LINKGATE_LOG_LEVEL is ${JSON.stringify(level)}; it should be one of ${LOG_LEVELS.join(', ')}`);
   }
 
   const config: LinkgateConfig = {
@@ -188,8 +207,9 @@ export function readConfig(env: Env): LinkgateConfig {
     },
     sweep: { scopes, schedule, revoke: bool('LINKGATE_SWEEP_REVOKE', false), extraTargets },
     logLevel: level as LinkgateConfig['logLevel'],
-    notify: readNotifySettings(get, problems),
+    notify: readNotifySettings(get, texts),
   };
+  for (const text of texts) problem(/^[A-Za-z_][A-Za-z0-9_]*/u.exec(text)?.[0] ?? '', text);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -4,12 +4,14 @@
  * `linkgate reconcile`, the demo) builds one of these; heavy modules are imported lazily so a
  * Functions cold start pays only for what it uses.
  */
+import type { TokenCredential } from '@azure/identity';
 import type { Dispatcher } from 'undici';
 import type { ArmClient } from '../arm/types.js';
 import type { Notifier, NotifierOptions } from '../notify/create-notifier.js';
 import type { AuditStore } from '../audit/types.js';
 import { readConfig, type LinkgateConfig } from '../config/read-config.js';
 import { policyDirFor, thisAppRoot } from './app-root.js';
+import { checkArmCredential } from './check-credential.js';
 import { createLogger, type Logger } from '../log/create-logger.js';
 import type { PipelineDeps } from '../pipeline/handle-events.js';
 import { defaultReconcileClock } from '../pipeline/handle-events.js';
@@ -37,6 +39,16 @@ export interface RuntimeOptions {
   armOptions?: Record<string, unknown>;
   /** Overrides for the notifier (tests inject a dispatcher or a sleep). */
   notifyOptions?: Omit<NotifierOptions, 'logger'>;
+  /** The ARM credential when LINKGATE_ARM_TOKEN is unset; DefaultAzureCredential otherwise. */
+  credential?: TokenCredential;
+}
+
+/** The static token, or a credential that has just produced a token (so a missing login stops start-up). */
+async function armCredential(config: LinkgateConfig, supplied: TokenCredential | undefined): Promise<{ token: string } | TokenCredential> {
+  if (config.armToken !== undefined) return { token: config.armToken };
+  const credential = supplied ?? new (await import('@azure/identity')).DefaultAzureCredential();
+  await checkArmCredential(credential, `${config.armEndpoint}/.default`, supplied === undefined ? 'DefaultAzureCredential' : 'the supplied credential');
+  return credential;
 }
 
 export async function createRuntime(config: LinkgateConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -51,7 +63,7 @@ export async function createRuntime(config: LinkgateConfig, options: RuntimeOpti
   const policies = compilePolicies(policySet);
   const arm = createArmClient({
     endpoint: config.armEndpoint,
-    credential: config.armToken === undefined ? undefined : { token: config.armToken },
+    credential: await armCredential(config, options.credential),
     logger,
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     ...options.armOptions,
@@ -93,6 +105,15 @@ export async function createRuntime(config: LinkgateConfig, options: RuntimeOpti
 }
 
 let shared: Promise<Runtime> | undefined;
+
+/** Closes the worker's runtime, if one was built (the Functions host's appTerminate hook). */
+export async function closeSharedRuntime(): Promise<void> {
+  const current = shared;
+  shared = undefined;
+  if (current === undefined) return;
+  const runtime = await current.catch(() => undefined);
+  await runtime?.close();
+}
 
 /**
  * One runtime per Functions worker process, built on first use from the app settings. A failed

@@ -1,0 +1,60 @@
+/**
+ * What the Functions entry points read before their first invocation: the sweep schedule is the
+ * validated config.sweep.schedule, and the host's appTerminate hook closes the shared runtime.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SWEEP_SCHEDULE } from '../../src/config/read-config.js';
+import { sharedRuntime } from '../../src/runtime/create-runtime.js';
+import { closeRuntimeOnAppTerminate, sweepSchedule } from '../../src/runtime/functions-settings.js';
+
+describe('sweepSchedule', () => {
+  it('is the validated LINKGATE_SWEEP_SCHEDULE, trimmed, and the default when unset', () => {
+    expect(sweepSchedule({ LINKGATE_SWEEP_SCHEDULE: ' 0 0 */6 * * * ' })).toBe('0 0 */6 * * *');
+    expect(sweepSchedule({})).toBe(DEFAULT_SWEEP_SCHEDULE);
+    expect(DEFAULT_SWEEP_SCHEDULE).toBe('0 */15 * * * *');
+  });
+
+  it('keeps the timer registered on the default when the settings are invalid (each run then fails naming them)', async () => {
+    const env = { LINKGATE_SWEEP_SCHEDULE: '*/5 * * * *', LINKGATE_DRY_RUN: 'treu' };
+    expect(sweepSchedule(env)).toBe(DEFAULT_SWEEP_SCHEDULE);
+    const failure = await sharedRuntime(env).then(() => new Error('expected a ConfigError'), (error: unknown) => error as Error);
+    expect(failure.message).toContain('LINKGATE_SWEEP_SCHEDULE is "*/5 * * * *"; it should be a six-field NCRONTAB');
+    expect(failure.message).toContain('LINKGATE_DRY_RUN is "treu"; it should be true or false');
+  });
+});
+
+describe('closeRuntimeOnAppTerminate', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'linkgate-terminate-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('registers a hook that closes the worker runtime, after which the next invocation builds a new one', async () => {
+    const hooks: Array<() => unknown> = [];
+    const appTerminate = ((handler: (context: never) => unknown) => {
+      hooks.push(() => handler({} as never));
+      return { dispose: () => undefined };
+    }) as unknown as NonNullable<Parameters<typeof closeRuntimeOnAppTerminate>[0]>['appTerminate'];
+    closeRuntimeOnAppTerminate({ appTerminate });
+    expect(hooks).toHaveLength(1);
+
+    const env = { LINKGATE_ARM_TOKEN: 'emulator-token', LINKGATE_ARM_ENDPOINT: 'http://127.0.0.1:9', LINKGATE_POLICY_DIR: resolve('policies'), LINKGATE_AUDIT_PATH: join(dir, 'audit.jsonl'), LINKGATE_LOG_LEVEL: 'silent' };
+    const first = sharedRuntime(env);
+    const runtime = await first;
+    const close = vi.spyOn(runtime, 'close');
+    await hooks[0]?.();
+    expect(close).toHaveBeenCalledTimes(1);
+    // A second hook (the other entry point's) finds nothing left to close.
+    await hooks[0]?.();
+    expect(close).toHaveBeenCalledTimes(1);
+    const second = sharedRuntime(env);
+    expect(second).not.toBe(first);
+    await (await second).close();
+  });
+});
