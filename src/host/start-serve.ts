@@ -7,12 +7,15 @@ import { LinkgateError } from '../errors/linkgate-error.js';
 import type { Logger } from '../log/create-logger.js';
 import { handleEventsOrThrow } from '../pipeline/handle-events.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/create-runtime.js';
+import { watchRuntimePolicies, type PolicyWatcher } from '../runtime/watch-policies.js';
 import { startWebhookServer, type WebhookServer } from './webhook-server.js';
 
 export interface ServeHandle {
   url: string;
   runtime: Runtime;
   server: WebhookServer;
+  /** Reloads the policy folder when it changes (see watch-policies.ts). */
+  policyWatcher: PolicyWatcher;
   /** Finishes in-flight deliveries, then closes the ARM client and the audit store. */
   close(): Promise<void>;
 }
@@ -36,6 +39,7 @@ export function assertSafeBinding(config: Pick<LinkgateConfig, 'host' | 'webhook
 export async function startServe(config: LinkgateConfig, options: RuntimeOptions & { logger: Logger }): Promise<ServeHandle> {
   assertSafeBinding(config);
   const runtime = await createRuntime(config, options);
+  const policyWatcher = watchRuntimePolicies(runtime);
   let server: WebhookServer;
   try {
     server = await startWebhookServer({
@@ -43,6 +47,7 @@ export async function startServe(config: LinkgateConfig, options: RuntimeOptions
       port: config.port,
       logger: runtime.logger,
       key: config.webhookKey,
+      health: () => ({ policyRevision: runtime.policies.revision }),
       handle: async (events) => {
         const outcome = await handleEventsOrThrow(events, runtime.pipeline);
         const totals = { targets: outcome.targets.length, approved: 0, rejected: 0, wouldApprove: 0, wouldReject: 0, manual: 0, owned: 0, failed: 0 };
@@ -59,6 +64,7 @@ export async function startServe(config: LinkgateConfig, options: RuntimeOptions
       },
     });
   } catch (error) {
+    policyWatcher.close();
     await runtime.close();
     throw error;
   }
@@ -67,7 +73,9 @@ export async function startServe(config: LinkgateConfig, options: RuntimeOptions
     url: server.url,
     runtime,
     server,
+    policyWatcher,
     async close() {
+      policyWatcher.close();
       await server.close();
       await runtime.close();
     },

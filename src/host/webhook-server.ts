@@ -32,6 +32,8 @@ export interface WebhookServerOptions {
   /** Required on every request when set: `x-functions-key` / `aeg-sas-key` header or `?code=`. */
   key?: string | undefined;
   maxBodyBytes?: number;
+  /** Extra fields for GET /healthz (e.g. the policy revision in use). */
+  health?: () => Record<string, unknown>;
 }
 
 export interface WebhookServer {
@@ -92,7 +94,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz' && req.method === 'GET') return send(res, 200, { status: 'ok' });
+    if (url.pathname === '/healthz' && req.method === 'GET') return send(res, 200, { status: 'ok', ...options.health?.() });
     if (url.pathname !== WEBHOOK_PATH) return send(res, 404, { error: `not found; Event Grid deliveries go to ${WEBHOOK_PATH}` });
     if (options.key !== undefined) {
       const given = headerValue(req, 'x-functions-key') ?? headerValue(req, 'aeg-sas-key') ?? url.searchParams.get('code') ?? undefined;
