@@ -4,24 +4,23 @@
  * decides every Pending connection. Throwing fails the invocation so Event Grid redelivers.
  */
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
-import { parseDelivery } from '../src/intake/parse-delivery.js';
 import { handleEventsOrThrow } from '../src/pipeline/handle-events.js';
 import { sharedRuntime } from '../src/runtime/create-runtime.js';
 import { closeRuntimeOnAppTerminate } from '../src/runtime/functions-settings.js';
+import { deliveredFromHost } from './host-event.js';
 
 export async function connectionEvents(event: EventGridEvent, context: InvocationContext): Promise<void> {
   const runtime = await sharedRuntime();
   const logger = runtime.logger.child({ invocationId: context.invocationId, eventId: event.id });
-  const parsed = await parseDelivery([event]);
-  if (!parsed.ok || parsed.delivery.events.length === 0) {
+  const parsed = deliveredFromHost(event);
+  if (!parsed.ok) {
     // Redelivering a malformed event cannot help: log it and let it go.
-    const reason = parsed.ok ? parsed.delivery.rejected[0]?.error : parsed.error;
-    logger.warn({ reason }, 'malformed event ignored');
-    context.warn(`linkgate: malformed event ${event.id} ignored: ${reason ?? 'unknown'}`);
+    logger.warn({ reason: parsed.error }, 'malformed event ignored');
+    context.warn(`linkgate: malformed event ${event.id} ignored: ${parsed.error}`);
     return;
   }
   try {
-    const outcome = await handleEventsOrThrow(parsed.delivery.events, runtime.pipeline);
+    const outcome = await handleEventsOrThrow([parsed.event], runtime.pipeline);
     context.log(`linkgate: event ${event.id} → ${outcome.targets.length} target(s) reconciled`);
   } catch (error) {
     context.error(`linkgate: event ${event.id} failed and will be retried: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,7 +4,7 @@
  * that some policy governs go on. A consumer private endpoint write names no target by itself;
  * it becomes an endpoint hint that the pipeline resolves by reading the endpoint.
  */
-import { isSystemEvent, type KnownSystemEventTypes } from '@azure/eventgrid';
+import type { KnownSystemEventTypes } from '@azure/eventgrid';
 import { parseArmId, isPrivateEndpointId, targetOfConnectionId, type ArmId } from '../ids/arm-id.js';
 import type { DeliveredEvent } from './parse-delivery.js';
 
@@ -37,8 +37,9 @@ function hintForResource(resourceId: unknown, governs: (targetKey: string) => bo
 
 /** The event's data when it is the given system event, in either schema. */
 function systemEventData(type: KnownSystemEventTypes, event: DeliveredEvent): { data: unknown } | undefined {
-  if (event.schema === 'eventgrid') return isSystemEvent(type, event.raw) ? { data: event.raw.data } : undefined;
-  return isSystemEvent(type, event.raw) ? { data: event.raw.data } : undefined;
+  // What @azure/eventgrid's isSystemEvent compares, without importing the SDK on a cold start.
+  if (event.schema === 'eventgrid') return event.raw.eventType === type ? { data: event.raw.data } : undefined;
+  return event.raw.type === type ? { data: event.raw.data } : undefined;
 }
 
 export function mapEventToHint(event: DeliveredEvent, governs: (targetKey: string) => boolean): EventHint {
