@@ -19,6 +19,9 @@ const COMMANDS: Record<string, CommandEntry> = {
   demo: { summary: 'ARM emulator + host + sample events, prints the decisions (npm run demo)', load: () => import('./commands/demo.js') },
   reconcile: { summary: 'one sweep against ARM, with a progress bar', load: () => import('./commands/reconcile.js') },
   audit: { summary: 'read the audit store: list | show | export', load: () => import('./commands/audit.js') },
+  pending: { summary: 'the review queue: connections waiting for a person, with the last decision', load: () => import('./commands/pending.js') },
+  approve: { summary: "a person's approval of one Pending connection, recorded with who and why", load: () => import('./commands/approve.js') },
+  reject: { summary: "a person's rejection of one Pending connection, recorded with who and why", load: () => import('./commands/reject.js') },
   emulator: { summary: 'run the local ARM emulator (a test double of ARM)', load: () => import('./commands/emulator.js') },
 };
 

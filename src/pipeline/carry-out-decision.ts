@@ -23,6 +23,8 @@ export interface DecisionToCarryOut {
   wanted: ConnectionStatus;
   /** When deciding started, on `deps.now`'s clock (epoch ms). */
   startedMs: number;
+  /** The description written to ARM; default: the policy's (describeDecision). A person's decision carries their reason. */
+  description?: string;
 }
 
 /** 'changed' means 412 (the connection moved under us): the caller reads it again and decides again. */
@@ -37,7 +39,7 @@ export async function carryOutDecision(input: DecisionToCarryOut, deps: Reconcil
 
   let result: SetStatusResult;
   try {
-    result = await deps.arm.setConnectionStatus({ connection, status: wanted, description: describeDecision(decision) });
+    result = await deps.arm.setConnectionStatus({ connection, status: wanted, description: input.description ?? describeDecision(decision) });
   } catch (error) {
     const details = error as { httpStatus?: number; requestId?: string };
     const action: AuditRecord['action'] = { status: 'failed', error: errorSummary(error) };

@@ -11,9 +11,14 @@ export function sanitizeText(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/gu, ' ');
 }
 
+/** Any description bound for ARM: control characters out, capped at MAX_DESCRIPTION_LENGTH. */
+export function capDescription(text: string): string {
+  const clean = sanitizeText(text);
+  return clean.length <= MAX_DESCRIPTION_LENGTH ? clean : clean.slice(0, MAX_DESCRIPTION_LENGTH - 1) + '…';
+}
+
 export function describeDecision(decision: Decision): string {
   const verb = decision.decision === 'approve' ? 'Approved' : decision.decision === 'reject' ? 'Rejected' : 'Decided';
   const reason = decision.reasons[0] ?? '';
-  const text = sanitizeText(`${verb} by linkgate policy ${decision.policy ?? '(none)'}${reason === '' ? '' : `: ${reason}`}`);
-  return text.length <= MAX_DESCRIPTION_LENGTH ? text : text.slice(0, MAX_DESCRIPTION_LENGTH - 1) + '…';
+  return capDescription(`${verb} by linkgate policy ${decision.policy ?? '(none)'}${reason === '' ? '' : `: ${reason}`}`);
 }

@@ -16,6 +16,7 @@ import { createInvocationCaches } from '../pipeline/invocation-caches.js';
 import { mapWithConcurrency } from '../pipeline/map-with-concurrency.js';
 import { reconcileTarget, type ReconcileDeps } from '../pipeline/reconcile-target.js';
 import { connectionFacts } from '../policy/connection-facts.js';
+import { recordObservedDecisions, type SeenTarget } from '../review/record-observed-decisions.js';
 import { checkDrift, type DriftItem } from './check-drift.js';
 import { findSweepTargets, type SweepTarget } from './find-sweep-targets.js';
 import { addTargetOutcome, emptyTotals, type SweepTotals } from './sweep-totals.js';
@@ -29,6 +30,8 @@ export interface SweepSummary {
   errors: string[];
   /** Resources with connections that no policy governs (never touched). */
   ungoverned: number;
+  /** Connections left for manual review found decided outside linkgate, recorded as `observed`. */
+  observed: number;
   transient: boolean;
 }
 
@@ -76,8 +79,10 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     drift: [],
     errors: [],
     ungoverned: 0,
+    observed: 0,
     transient: false,
   };
+  const seenTargets: SeenTarget[] = [];
   const fail = (error: unknown): void => {
     summary.errors.push(errorSummary(error));
     summary.totals.errors++;
@@ -124,6 +129,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       } else {
         summary.totals.connections += seen.length;
       }
+      seenTargets.push({ target, connections: seen });
       for (const connection of seen) {
         try {
           const item = await checkDrift(target, connection, seen, reconcileDeps, options.revoke, log);
@@ -140,6 +146,12 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     () => options.onProgress?.(++done, targets.length),
   );
   for (const result of results) if (result.status === 'rejected') fail(result.reason);
+  try {
+    summary.observed = await recordObservedDecisions(seenTargets, reconcileDeps, logger);
+  } catch (error) {
+    fail(error);
+    logger.error({ err: error }, 'recording decisions made outside linkgate failed');
+  }
   logger.info({ ...summary.totals }, 'sweep finished');
   return summary;
 }

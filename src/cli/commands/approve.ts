@@ -1,0 +1,9 @@
+/** `linkgate approve`: a person approves one Pending connection (see human-decision.ts). */
+import type { CliIo } from '../io.js';
+import { helpFor, runHumanDecision } from './human-decision.js';
+
+export const HELP = helpFor('approve');
+
+export function run(args: string[], io: CliIo): Promise<number> {
+  return runHumanDecision('approve', args, io);
+}
