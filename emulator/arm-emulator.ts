@@ -22,6 +22,7 @@ import { routeOf } from './routes.js';
 import { DEFAULT_GRAPH_QUOTA, GraphQuotaWindow, SubscriptionBuckets, type BucketOptions, type GraphQuotaSpec } from './token-buckets.js';
 import { WorldIndex } from './world-index.js';
 import type { EmulatedConnection, ProviderResource, World } from './world-types.js';
+import { messageOf } from '../src/errors/linkgate-error.js';
 
 // What moved out of this file stays importable from it.
 export { connectionToArm, endpointToArm } from './arm-shapes.js';
@@ -122,7 +123,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
       // A bug in the double must be loud in the test that hit it, not hang the client.
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'EmulatorError', message: (error as Error).message } }));
+        res.end(JSON.stringify({ error: { code: 'EmulatorError', message: messageOf(error) } }));
       } else res.destroy();
     });
   });

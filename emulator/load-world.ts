@@ -3,6 +3,7 @@ import { isGuid } from '../src/ids/guid.js';
 import { parseArmId } from '../src/ids/arm-id.js';
 import { isRecord } from './arm-answer.js';
 import { EMULATED_STATUSES, etagFor, WorldError, type EmulatedConnection, type EmulatedStatus, type PrivateEndpoint, type ProviderResource, type World } from './world-types.js';
+import { messageOf } from '../src/errors/linkgate-error.js';
 
 /** Collects every problem with a path, so a hand-written world file is fixed in one go. */
 class Checker {
@@ -150,7 +151,7 @@ export function loadWorld(json: unknown): World {
     try {
       raw = JSON.parse(raw) as unknown;
     } catch (error) {
-      throw new WorldError(`emulator world is not JSON: ${(error as Error).message}`, { hint: 'Check the world file with a JSON linter.' });
+      throw new WorldError(`emulator world is not JSON: ${messageOf(error)}`, { hint: 'Check the world file with a JSON linter.' });
     }
   }
   const check = new Checker();

@@ -5,26 +5,8 @@
  * every text that goes into a message passes through `scrubSecrets` and the exact token is cut out.
  */
 import { LinkgateError } from '../errors/linkgate-error.js';
+import { TRANSIENT_NETWORK_CODES } from '../errors/transient-network-codes.js';
 import { scrubSecrets } from '../log/create-logger.js';
-
-/** Network-level error codes (Node and undici) that mean "try again", as opposed to a refusal. */
-const TRANSIENT_NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
-  'UND_ERR_ABORTED',
-  'Timeout',
-]);
 
 /** 408, 429 and 5xx are worth retrying; 412 is not (someone else changed the resource: re-read). */
 export function isTransientStatus(status: number): boolean {
@@ -81,14 +63,11 @@ export class ArmError extends LinkgateError {
   readonly method: string;
   readonly path: string;
   readonly httpStatus: number | undefined;
-  readonly code: string | undefined;
   readonly armMessage: string | undefined;
   /** x-ms-request-id of the failing response. */
   readonly requestId: string | undefined;
   /** x-ms-correlation-request-id of the failing response. */
   readonly correlationId: string | undefined;
-  /** True for 408/429/5xx and network errors: retry, or let Event Grid redeliver. */
-  readonly transient: boolean;
   /** From Retry-After (seconds), when the response carried one. */
   readonly retryAfterMs: number | undefined;
 
@@ -98,16 +77,21 @@ export class ArmError extends LinkgateError {
     const armMessage = details.armMessage === undefined ? '' : `: ${details.armMessage}`;
     const ids = details.requestId === undefined ? '' : ` (x-ms-request-id ${details.requestId})`;
     const message = scrub(`ARM ${details.method} ${details.path} failed with ${what}${code}${armMessage}${ids}`, details.secret).slice(0, 4000);
-    super(message, { hint: details.hint ?? hintFor(details.httpStatus, details.code), exitCode: 1, cause: details.cause });
+    // The stable code is Azure's own (ARM error code or network error code): scrubbed, since a
+    // gateway may echo headers into it. `transient`: 408/429/5xx and network errors.
+    super(message, {
+      code: details.code === undefined ? 'ArmRequestFailed' : scrub(details.code, details.secret).slice(0, 200),
+      transient: details.transient,
+      hint: details.hint ?? hintFor(details.httpStatus, details.code),
+      exitCode: 1,
+      cause: details.cause,
+    });
     this.method = details.method;
     this.path = scrub(details.path, details.secret);
     this.httpStatus = details.httpStatus;
-    // The code, like the message, comes from the server and is logged: a gateway may echo headers into it.
-    this.code = details.code === undefined ? undefined : scrub(details.code, details.secret).slice(0, 200);
     this.armMessage = details.armMessage === undefined ? undefined : scrub(details.armMessage, details.secret);
     this.requestId = details.requestId === undefined ? undefined : scrub(details.requestId, details.secret).slice(0, 200);
     this.correlationId = details.correlationId === undefined ? undefined : scrub(details.correlationId, details.secret).slice(0, 200);
-    this.transient = details.transient;
     this.retryAfterMs = details.retryAfterMs;
   }
 }
@@ -183,6 +167,7 @@ export class InvalidArmIdError extends LinkgateError {
   constructor(what: string, id: unknown, reason: string) {
     const shown = typeof id === 'string' ? JSON.stringify(scrubSecrets(id.slice(0, 300))) : typeof id;
     super(`not a valid ${what} ID: ${shown} (${reason})`, {
+      code: 'InvalidArmId',
       hint: `Pass a full ARM resource ID such as /subscriptions/<guid>/resourceGroups/<rg>/providers/<Namespace>/<type>/<name>.`,
       exitCode: 1,
     });

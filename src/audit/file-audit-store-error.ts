@@ -1,5 +1,5 @@
-import { LinkgateError } from '../errors/linkgate-error.js';
+import { AuditStoreError } from '../errors/audit-store-error.js';
 
-export class FileAuditStoreError extends LinkgateError {
+export class FileAuditStoreError extends AuditStoreError {
   override name = 'FileAuditStoreError';
 }

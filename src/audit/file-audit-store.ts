@@ -22,6 +22,7 @@ import { FileAuditStoreError } from './file-audit-store-error.js';
 import { recordMatchesQuery } from './record-matches-query.js';
 import { acquireWriterLock, type WriterLock } from './writer-lock.js';
 import type { AuditQuery, AuditRecord, AuditStore, ClaimResult } from './types.js';
+import { messageOf } from '../errors/linkgate-error.js';
 
 export { FileAuditStoreError } from './file-audit-store-error.js';
 
@@ -90,7 +91,7 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
     try {
       await mkdir(dirname(file), { recursive: true });
     } catch (error) {
-      throw new FileAuditStoreError(`cannot create the folder of the audit file ${file}: ${(error as Error).message}`, {
+      throw new FileAuditStoreError(`cannot create the folder of the audit file ${file}: ${messageOf(error)}`, {
         hint: 'LINKGATE_AUDIT_PATH must name a file in a folder linkgate can create and write',
         cause: error,
       });
@@ -116,7 +117,7 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
       text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new FileAuditStoreError(`cannot read the audit file ${file}: ${(error as Error).message}`, {
+      throw new FileAuditStoreError(`cannot read the audit file ${file}: ${messageOf(error)}`, {
         hint: 'check LINKGATE_AUDIT_PATH and the permissions of the file and its folder',
         cause: error,
       });
@@ -160,7 +161,7 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
     } catch (error) {
       // Part of the line may be on disk: start the next one on a fresh line; load() skips the fragment.
       needsNewline = true;
-      throw new FileAuditStoreError(`cannot append to the audit file ${file}: ${(error as Error).message}`, {
+      throw new FileAuditStoreError(`cannot append to the audit file ${file}: ${messageOf(error)}`, {
         hint: 'check free disk space and the permissions of LINKGATE_AUDIT_PATH',
         cause: error,
       });

@@ -1,16 +1,18 @@
 /** The Table store's one error type, and the mapping of SDK failures onto it (never leaking the URL or key). */
-import { LinkgateError } from '../errors/linkgate-error.js';
+import { AuditStoreError } from '../errors/audit-store-error.js';
 import { scrubSecrets } from '../log/create-logger.js';
 
-export class TableAuditStoreError extends LinkgateError {
+export class TableAuditStoreError extends AuditStoreError {
   override name = 'TableAuditStoreError';
-  /** Worth retrying (network, throttling, 5xx, no answer in time): the pipeline fails the invocation so Event Grid redelivers. */
-  readonly transient: boolean;
-  /** HTTP status from Table Storage, if any (not `httpStatus`: that name means an ARM status to the pipeline). */
+  /** HTTP status from Table Storage, if any. */
   readonly storeStatus: number | undefined;
+  /** `transient`: worth retrying (network, throttling, 5xx, no answer in time); the pipeline fails the invocation on any store error anyway. */
   constructor(message: string, options: { transient?: boolean; storeStatus?: number; hint?: string; cause?: unknown } = {}) {
-    super(message, { hint: options.hint ?? 'check LINKGATE_AUDIT_TABLE_CONNECTION, LINKGATE_AUDIT_TABLE and the identity\'s "Storage Table Data Contributor" role', cause: options.cause });
-    this.transient = options.transient ?? false;
+    super(message, {
+      transient: options.transient ?? false,
+      hint: options.hint ?? 'check LINKGATE_AUDIT_TABLE_CONNECTION, LINKGATE_AUDIT_TABLE and the identity\'s "Storage Table Data Contributor" role',
+      cause: options.cause,
+    });
     this.storeStatus = options.storeStatus;
   }
 }

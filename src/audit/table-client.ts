@@ -12,6 +12,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { TableClient } from '@azure/data-tables';
 import { scrubSecrets } from '../log/create-logger.js';
 import { TableAuditStoreError, storeError } from './table-audit-store-error.js';
+import { messageOf } from '../errors/linkgate-error.js';
 
 export interface TableDeadlines {
   /** One HTTP attempt (connect, send, first byte and body). */
@@ -100,7 +101,7 @@ export async function createTableClient(connection: string, table: string, crede
     // The SDK's message may quote the connection string: say what is wrong, not what it holds.
     throw new TableAuditStoreError('LINKGATE_AUDIT_TABLE_CONNECTION is not a storage connection string the SDK understands', {
       hint: 'use DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…;EndpointSuffix=core.windows.net, a SAS connection string, or https://<account>.table.core.windows.net',
-      cause: scrubSecrets(String((error as Error).message ?? error)),
+      cause: scrubSecrets(String(messageOf(error))),
     });
   }
 }

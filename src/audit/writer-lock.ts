@@ -9,6 +9,7 @@
 import { open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { FileAuditStoreError } from './file-audit-store-error.js';
+import { messageOf } from '../errors/linkgate-error.js';
 
 export interface WriterLock {
   path: string;
@@ -43,7 +44,7 @@ export async function acquireWriterLock(file: string): Promise<WriterLock> {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new FileAuditStoreError(`cannot create the audit lock ${path}: ${(error as Error).message}`, {
+        throw new FileAuditStoreError(`cannot create the audit lock ${path}: ${messageOf(error)}`, {
           hint: 'check the permissions of the folder of LINKGATE_AUDIT_PATH',
           cause: error,
         });

@@ -8,6 +8,7 @@ export class InvalidSinceError extends LinkgateError {
   override name = 'InvalidSinceError';
   constructor(value: string, why: string) {
     super(`--since ${JSON.stringify(value)}: ${why}`, {
+      code: 'InvalidSince',
       hint: "use a duration such as 15m, 24h or 7d (s, m, h, d, w), or an ISO date such as 2024-05-01 or 2024-05-01T10:00:00Z",
       exitCode: 2,
     });

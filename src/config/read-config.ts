@@ -61,6 +61,7 @@ export class ConfigError extends LinkgateError {
   constructor(details: readonly ConfigProblem[]) {
     const problems = details.map((d) => d.text);
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`, {
+      code: 'ConfigInvalid',
       hint: 'set these in the environment or, for the CLI, under "Values" in local.settings.json in the working directory (the environment wins); see README "Configuration"',
       exitCode: 2,
     });

@@ -3,6 +3,8 @@
  * nested document is refused with a clear reason instead of a stack overflow deep inside a
  * recursive consumer.
  */
+import { messageOf } from '../errors/linkgate-error.js';
+
 export type JsonParseResult = { ok: true; value: unknown } | { ok: false; error: string };
 
 export const MAX_JSON_DEPTH = 64;
@@ -32,6 +34,6 @@ export function parseJsonSafely(text: string, maxDepth = MAX_JSON_DEPTH): JsonPa
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { ok: false, error: `not valid JSON: ${(error as Error).message}` };
+    return { ok: false, error: `not valid JSON: ${messageOf(error)}` };
   }
 }

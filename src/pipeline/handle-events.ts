@@ -32,6 +32,8 @@ export class RetryableInvocationError extends LinkgateError {
   readonly outcome: InvocationOutcome;
   constructor(outcome: InvocationOutcome) {
     super(`${outcome.errors.length} transient failure(s); the delivery should be retried: ${outcome.errors.slice(0, 3).join('; ')}`, {
+      code: 'RetryableInvocation',
+      transient: true,
       hint: 'Event Grid redelivers with backoff; duplicates are harmless because every decision is claimed once in the audit store',
     });
     this.outcome = outcome;

@@ -1,5 +1,6 @@
 /** Failures the pipeline raises itself (as opposed to those of ARM or the audit store it passes on). */
-import { LinkgateError } from '../errors/linkgate-error.js';
+import { AuditStoreError } from '../errors/audit-store-error.js';
+import type { LinkgateErrorOptions } from '../errors/linkgate-error.js';
 
 /**
  * The ARM write landed but its audit record could not be completed. Always transient: the
@@ -7,7 +8,9 @@ import { LinkgateError } from '../errors/linkgate-error.js';
  * lease (whatever the store's own error says; a 200 here would leave the record pending for good,
  * since the connection is no longer Pending and nothing else would revisit the target).
  */
-export class IncompleteRecordError extends LinkgateError {
+export class IncompleteRecordError extends AuditStoreError {
   override name = 'IncompleteRecordError';
-  readonly transient = true;
+  constructor(message: string, options: Omit<LinkgateErrorOptions, 'code' | 'transient'> = {}) {
+    super(message, { ...options, code: 'IncompleteRecord', transient: true });
+  }
 }

@@ -19,6 +19,7 @@ export class PolicyLoadError extends LinkgateError {
   readonly errors: PolicyError[];
   constructor(errors: PolicyError[], exitCode = 1) {
     super(`${errors.length} policy error(s):\n${errors.map(formatPolicyError).join('\n')}`, {
+      code: 'PolicyInvalid',
       hint: "run 'linkgate validate' and fix every error listed; linkgate refuses a policy set that is not wholly valid",
       exitCode,
     });

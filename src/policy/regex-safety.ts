@@ -6,6 +6,7 @@
  * validation with RE2's own reason.
  */
 import { RE2JS } from 're2js';
+import { messageOf } from '../errors/linkgate-error.js';
 
 /** A compiled request-message rule: its source (for reasons) and an unanchored, linear-time test. */
 export interface RequestMessageMatcher {
@@ -32,7 +33,7 @@ export function checkRegex(source: string): RegexCheck {
     compiled = RE2JS.compile(source);
   } catch (error) {
     // re2js reports "error parsing regexp: <reason>: `<fragment>`", as Go's regexp/syntax does.
-    const reason = (error as Error).message.replace(/^error parsing regexp: /u, '');
+    const reason = messageOf(error).replace(/^error parsing regexp: /u, '');
     return { ok: false, error: `RE2 cannot use this pattern: ${reason}`, fix: fixFor(source, reason) };
   }
   return { ok: true, regex: { source, test: (message) => compiled.test(message) } };

@@ -10,6 +10,7 @@ import testSchema from '../../policies/schema/policy-test.schema.json' with { ty
 import type { CompiledPolicySet } from './compile-policies.js';
 import { evaluate } from './evaluate.js';
 import type { Decision, DecisionKind, EvaluationCase } from './types.js';
+import { messageOf } from '../errors/linkgate-error.js';
 
 export interface PolicyTestCase extends EvaluationCase {
   name: string;
@@ -58,7 +59,7 @@ export function runPolicyTestFile(compiled: CompiledPolicySet, file: string, tex
   try {
     document = JSON.parse(text);
   } catch (error) {
-    return [{ file, name: '(file)', passed: false, failures: [`not valid JSON: ${(error as Error).message}`], decision: undefined }];
+    return [{ file, name: '(file)', passed: false, failures: [`not valid JSON: ${messageOf(error)}`], decision: undefined }];
   }
   validator ??= new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true }).compile(testSchema);
   if (!validator(document)) {

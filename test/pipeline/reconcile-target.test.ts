@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AuditStoreError } from '../../src/errors/audit-store-error.js';
 import { parseArmId, type ArmId } from '../../src/ids/arm-id.js';
 import { handleEvents } from '../../src/pipeline/handle-events.js';
 import { reconcileTarget, type ReconcileDeps } from '../../src/pipeline/reconcile-target.js';
@@ -181,7 +182,7 @@ describe('reconcileTarget', () => {
   it('never writes to ARM when the audit store is unavailable, and fails transiently', async () => {
     const w = world();
     w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
-    w.store.unavailable = Object.assign(new Error('audit store unreachable'), { transient: true });
+    w.store.unavailable = new AuditStoreError('audit store unreachable', { transient: true });
     const outcome = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
     expect(outcome.transient).toBe(true);
     expect(w.arm.writes).toHaveLength(0);

@@ -5,10 +5,13 @@
  * as the Table store reports a 503 (TableAuditStoreError with `transient: true`).
  */
 import type { AuditStore } from '../../src/audit/types.js';
+import { AuditStoreError } from '../../src/errors/audit-store-error.js';
 
-export class InjectedStoreFault extends Error {
+export class InjectedStoreFault extends AuditStoreError {
   override name = 'InjectedStoreFault';
-  readonly transient = true;
+  constructor(message: string) {
+    super(message, { code: 'InjectedStoreFault', transient: true });
+  }
 }
 
 export interface StoreFaultStats {

@@ -3,18 +3,27 @@
  * every write, endpoints, tenants, and scripted failures per operation. Integration tests use the
  * ARM emulator over HTTP instead; this double keeps the pipeline's own logic fast to test.
  */
+import { ArmError, isTransientStatus } from '../../src/arm/arm-error.js';
 import type { ArmClient, ArmConnection, EndpointRead, ResourceGraphRequest, SetStatusRequest, SetStatusResult } from '../../src/arm/types.js';
 import { targetOfConnectionId } from '../../src/ids/arm-id.js';
 
 export type FakeOperation = 'list' | 'get' | 'endpoint' | 'tenant' | 'write' | 'graph';
 
-export class FakeArmError extends Error {
-  constructor(
-    readonly httpStatus: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'FakeArmError';
+/** An ARM refusal as the real client raises it (an ArmError), so the pipeline classifies it by type. */
+export class FakeArmError extends ArmError {
+  override name = 'FakeArmError';
+  constructor(httpStatus: number, message: string) {
+    super({
+      method: 'PUT',
+      path: '/fake',
+      httpStatus,
+      code: undefined,
+      armMessage: message,
+      requestId: undefined,
+      correlationId: undefined,
+      transient: isTransientStatus(httpStatus),
+      retryAfterMs: undefined,
+    });
   }
 }
 

@@ -8,6 +8,7 @@ import { compileIdPattern } from '../../ids/id-pattern.js';
 import type { DecisionKind } from '../../policy/types.js';
 import { UsageError } from '../io.js';
 import { parseSince } from '../parse-since.js';
+import { messageOf } from '../../errors/linkgate-error.js';
 
 export const FILTER_HELP = `  --since WHEN       only records at or after WHEN: a duration back from now (30s, 15m, 24h,
                      7d, 2w) or an ISO date/time (2024-05-01, 2024-05-01T10:00:00Z; UTC unless
@@ -43,7 +44,7 @@ export function queryFrom(values: FilterValues, defaultLimit: number | undefined
     try {
       query.since = parseSince(values.since, now);
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw new UsageError(messageOf(error));
     }
   }
   if (typeof values.decision === 'string') {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXIT_OK, UsageError, type CliIo } from '../io.js';
 import { parseCommandArgs } from '../parse-command-args.js';
+import { messageOf } from '../../errors/linkgate-error.js';
 
 export const HELP = `Usage: linkgate emulator [--port N] [--world FILE | --generate TARGETSxCONNECTIONS [--seed N]]
                          [--token T] [--page-size N] [--no-throttle]
@@ -94,7 +95,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      throw new WorldError(`cannot read world file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { hint: 'Check the --world path.', exitCode: 2 });
+      throw new WorldError(`cannot read world file ${path}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`, { hint: 'Check the --world path.', exitCode: 2 });
     }
     world = loadWorld(text);
     source = path;

@@ -12,6 +12,7 @@ import type { EvaluationCase } from '../../policy/types.js';
 import { EXIT_OK, UsageError, type CliIo } from '../io.js';
 import { parseCommandArgs } from '../parse-command-args.js';
 import { policyDir } from '../policy-options.js';
+import { messageOf } from '../../errors/linkgate-error.js';
 
 export const HELP = `Usage: linkgate evaluate [FILE|-] [--policies DIR]
 
@@ -37,7 +38,7 @@ export function evaluateLine(compiled: CompiledPolicySet, line: string, evaluate
   try {
     input = JSON.parse(line);
   } catch (error) {
-    return JSON.stringify({ error: `not JSON: ${(error as Error).message}` });
+    return JSON.stringify({ error: `not JSON: ${messageOf(error)}` });
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return '{"error":"a line must be a JSON object with a \\"connection\\""}';
   if (!('connection' in input)) return '{"error":"missing \\"connection\\""}';
@@ -46,7 +47,7 @@ export function evaluateLine(compiled: CompiledPolicySet, line: string, evaluate
     return JSON.stringify({ connectionId: d.connectionId, decision: d.decision, policy: d.policy, reasons: d.reasons });
   } catch (error) {
     // evaluate is total by design; if that promise is ever broken, the line says so and the stream goes on.
-    return JSON.stringify({ error: `evaluation failed: ${(error as Error).message}` });
+    return JSON.stringify({ error: `evaluation failed: ${messageOf(error)}` });
   }
 }
 
@@ -79,7 +80,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     await opened;
   } catch (error) {
     const { LinkgateError } = await import('../../errors/linkgate-error.js');
-    throw new LinkgateError(`cannot read ${file ?? 'stdin'}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { hint: 'check the path, or pipe JSON Lines to stdin' });
+    throw new LinkgateError(`cannot read ${file ?? 'stdin'}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`, { hint: 'check the path, or pipe JSON Lines to stdin' });
   }
   const lines = createInterface({ input, crlfDelay: Infinity });
   // Batch output: one write per ~64 KiB keeps a 50,000-line run close to the cost of parsing alone.
@@ -97,7 +98,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     // A read error mid-stream (a folder given as FILE, a disk error): what was decided is written, then exit 1.
     if (buffer.length > 0) await write(io.stdout, buffer);
     const { LinkgateError } = await import('../../errors/linkgate-error.js');
-    throw new LinkgateError(`cannot read ${file ?? 'stdin'}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { hint: 'give a JSON Lines file, or pipe JSON Lines to stdin' });
+    throw new LinkgateError(`cannot read ${file ?? 'stdin'}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`, { hint: 'give a JSON Lines file, or pipe JSON Lines to stdin' });
   }
   if (buffer.length > 0) await write(io.stdout, buffer);
   return EXIT_OK;

@@ -1,7 +1,7 @@
 /** `linkgate explain`: one decision with its full reasoning, every governing policy's verdict included. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LinkgateError } from '../../errors/linkgate-error.js';
+import { LinkgateError, messageOf } from '../../errors/linkgate-error.js';
 import type { EvaluationCase } from '../../policy/types.js';
 import { escapeForTerminal } from '../render-table.js';
 import { EXIT_OK, UsageError, type CliIo } from '../io.js';
@@ -41,7 +41,7 @@ export async function readArmJson(file: string, cwd: string): Promise<unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new LinkgateError(`${file} is not valid JSON: ${(error as Error).message}`, { hint: 'save the ARM response body as it was returned' });
+    throw new LinkgateError(`${file} is not valid JSON: ${messageOf(error)}`, { hint: 'save the ARM response body as it was returned' });
   }
   const responses = (value as { responses?: Record<string, { body?: unknown }> } | null)?.responses;
   if (typeof responses === 'object' && responses !== null) {

@@ -7,6 +7,7 @@ import { escapeForTerminal } from '../render-table.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../io.js';
 import { parseCommandArgs } from '../parse-command-args.js';
 import { policyDir } from '../policy-options.js';
+import { messageOf } from '../../errors/linkgate-error.js';
 
 export const HELP = `Usage: linkgate test [FILE...] [--run PATTERN] [--policies DIR] [--format FORMAT] [--allow-untested] [--strict]
 
@@ -81,7 +82,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     pattern = values.run === undefined ? undefined : new RegExp(values.run, 'u');
   } catch (error) {
-    throw new UsageError(`--run ${JSON.stringify(values.run)} is not a regular expression: ${(error as Error).message}`);
+    throw new UsageError(`--run ${JSON.stringify(values.run)} is not a regular expression: ${messageOf(error)}`);
   }
   const [{ loadPolicySetOrThrow }, { compilePolicies }, { runTestSuite }] = await Promise.all([
     import('../../policy/load-policies.js'),
