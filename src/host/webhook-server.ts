@@ -16,6 +16,17 @@ import type { Logger } from '../log/create-logger.js';
 import { errorSummary } from '../pipeline/classify-error.js';
 
 export const WEBHOOK_PATH = '/runtime/webhooks/eventgrid';
+
+/**
+ * Whether a request path is the webhook. Microsoft's docs print both `/runtime/webhooks/eventgrid`
+ * and `/runtime/webhooks/EventGrid` (the Functions trigger templates), and senders append a
+ * slash (learn.microsoft.com/azure/azure-functions/event-grid-how-tos): match case-insensitively
+ * with at most one trailing slash, or the validation handshake fails with a 404.
+ */
+export function isWebhookPath(pathname: string): boolean {
+  const path = pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+  return path.toLowerCase() === WEBHOOK_PATH;
+}
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface WebhookResult {
@@ -95,7 +106,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz' && req.method === 'GET') return send(res, 200, { status: 'ok', ...options.health?.() });
-    if (url.pathname !== WEBHOOK_PATH) return send(res, 404, { error: `not found; Event Grid deliveries go to ${WEBHOOK_PATH}` });
+    if (!isWebhookPath(url.pathname)) return send(res, 404, { error: `not found; Event Grid deliveries go to ${WEBHOOK_PATH}` });
     if (options.key !== undefined) {
       const given = headerValue(req, 'x-functions-key') ?? headerValue(req, 'aeg-sas-key') ?? url.searchParams.get('code') ?? undefined;
       if (!keyMatches(given, options.key)) {
