@@ -9,13 +9,12 @@
  *
  * This file holds the options and the wiring; each job lives in its own module (arm-urls,
  * token-source, send-request, poll-operation, list-connections, set-connection-status,
- * home-tenant, resource-graph, graph-quota).
+ * read-endpoint, home-tenant, resource-graph, graph-quota).
  */
 import { Agent, type Dispatcher } from 'undici';
 import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../log/create-logger.js';
-import type { ArmClient, EndpointRead } from './types.js';
-import { armErrorBody } from './arm-error.js';
+import type { ArmClient } from './types.js';
 import { createTokenBuckets, type BucketLimits, type TokenBuckets } from './token-bucket.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { createArmUrls } from './arm-urls.js';
@@ -27,12 +26,14 @@ import { createStatusWriter } from './set-connection-status.js';
 import { createHomeTenantLookup } from './home-tenant.js';
 import { createResourceGraphQuery } from './resource-graph.js';
 import { createGraphQuota } from './graph-quota.js';
-import { parseConnection, parseEndpoint, parseTarget } from './parse-ids.js';
-import { isRecord } from './json-values.js';
+import { parseConnection, parseTarget } from './parse-ids.js';
+import { createConsumerReads } from './read-endpoint.js';
 
 export { MAX_DESCRIPTION_LENGTH } from './set-connection-status.js';
 export { SUBSCRIPTIONS_API_VERSION } from './home-tenant.js';
 export { RESOURCE_GRAPH_API_VERSION } from './resource-graph.js';
+/** api-version of consumer endpoint and network interface reads. */
+export { NETWORK_API_VERSION as PRIVATE_ENDPOINT_API_VERSION } from './read-endpoint.js';
 
 export interface ArmClientOptions {
   /** ARM base URL, e.g. https://management.azure.com or the local emulator. */
@@ -65,9 +66,6 @@ export interface ArmClientOptions {
   /** Pages followed per listing or query (a guard against a server that loops). Default 1000. */
   maxPages?: number;
 }
-
-/** api-version of Microsoft.Network/privateEndpoints reads. */
-export const PRIVATE_ENDPOINT_API_VERSION = '2024-05-01';
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -123,17 +121,7 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
       return readConnection(parseConnection(connectionId));
     },
 
-    async getPrivateEndpoint(privateEndpointId): Promise<EndpointRead> {
-      const id = parseEndpoint(privateEndpointId);
-      const reply = await send({ method: 'GET', url: urlFor(id.text, PRIVATE_ENDPOINT_API_VERSION), kind: 'read', accept: [403, 404] });
-      if (reply.status === 403 || reply.status === 404) {
-        const { code, message } = armErrorBody(reply.body);
-        const reason = [code, message].filter((s) => s !== undefined).join(': ') || `HTTP ${reply.status}`;
-        return { readable: false, httpStatus: reply.status, reason };
-      }
-      if (!isRecord(reply.body)) return { readable: false, httpStatus: reply.status, reason: 'the answer was not a JSON object' };
-      return { readable: true, endpoint: reply.body };
-    },
+    ...createConsumerReads({ send, urlFor }),
 
     setConnectionStatus: createStatusWriter({ send, completeLongRunning, readConnection, urlFor }),
 

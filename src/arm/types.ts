@@ -30,6 +30,12 @@ export type EndpointRead =
   /** 403/404 (typically cross-tenant): not an error, the subnet/IP conditions just cannot match. */
   | { readable: false; httpStatus: number; reason: string };
 
+/** The consumer endpoint's network interface, where Azure keeps its private IP (DESIGN §9). */
+export type NetworkInterfaceRead =
+  | { readable: true; networkInterface: Record<string, unknown> }
+  /** 403/404: the IP conditions cannot match; never an approval. */
+  | { readable: false; httpStatus: number; reason: string };
+
 export type ConnectionStatus = 'Approved' | 'Rejected';
 
 export interface SetStatusRequest {
@@ -61,6 +67,8 @@ export interface ArmClient {
   listConnections(targetId: string): Promise<ArmConnection[]>;
   getConnection(connectionId: string): Promise<ArmConnection | undefined>;
   getPrivateEndpoint(privateEndpointId: string): Promise<EndpointRead>;
+  /** GET of a consumer endpoint's network interface (`properties.networkInterfaces[].id`). */
+  getNetworkInterface(networkInterfaceId: string): Promise<NetworkInterfaceRead>;
   /**
    * Approves or rejects with If-Match of the etag read. Throws ArmError; status 412 means the
    * connection changed under us: re-read and decide again.

@@ -8,6 +8,7 @@
  * audit mode, drift reports, manual decisions) are *appended* and never claim, so a dry run
  * followed by a real run still acts.
  */
+import type { FactSources } from '../arm/read-consumer-facts.js';
 import type { DecisionKind, ShadowResult } from '../policy/types.js';
 
 export type AuditTrigger =
@@ -51,6 +52,12 @@ export interface AuditRecord {
   subnetId?: string;
   ipAddresses?: string[];
   requestMessage: string;
+  /**
+   * Where the consumer facts came from (DESIGN §9): IPs from the endpoint or its network interface,
+   * the request message from the provider side or the consumer endpoint, or why there is none
+   * ('unreadable': 403/404; 'not-read': no policy needed it; 'none': read, and not there).
+   */
+  factSources?: FactSources;
   previousStatus: string;
   decision: DecisionKind;
   /** False in audit mode, dry run, and for drift reports that are not acted on. */

@@ -6,11 +6,17 @@
  */
 import type { KnownSystemEventTypes } from '@azure/eventgrid';
 import { parseArmId, isPrivateEndpointId, targetOfConnectionId, type ArmId } from '../ids/arm-id.js';
+import type { EndpointRead } from '../arm/types.js';
 import type { DeliveredEvent } from './parse-delivery.js';
 
 export type EventHint =
   | { kind: 'target'; target: ArmId }
-  | { kind: 'endpoint'; endpoint: ArmId }
+  /**
+   * A consumer private endpoint: its targets are read from the endpoint. `namedTargets` are the
+   * governed targets the event itself names (a Resource Notifications event carries the
+   * endpoint's properties), used only when the endpoint cannot be read.
+   */
+  | { kind: 'endpoint'; endpoint: ArmId; namedTargets: ArmId[] }
   | { kind: 'ignored'; reason: string };
 
 export const RESOURCE_WRITE_SUCCESS = 'Microsoft.Resources.ResourceWriteSuccess';
@@ -28,7 +34,7 @@ function hintForResource(resourceId: unknown, governs: (targetKey: string) => bo
   const parsed = parseArmId(resourceId);
   if (!parsed.ok) return { kind: 'ignored', reason: `resource ID rejected: ${parsed.error}` };
   const id = parsed.id;
-  if (isPrivateEndpointId(id)) return { kind: 'endpoint', endpoint: id };
+  if (isPrivateEndpointId(id)) return { kind: 'endpoint', endpoint: id, namedTargets: [] };
   const connectionTarget = targetOfConnectionId(id.text);
   const target = connectionTarget.ok ? connectionTarget.id : id;
   if (target.provider === undefined) return { kind: 'ignored', reason: 'not a provider resource' };
@@ -59,7 +65,7 @@ export function mapEventToHint(event: DeliveredEvent, governs: (targetKey: strin
       if (!endpoint.ok || !isPrivateEndpointId(endpoint.id)) {
         return { kind: 'ignored', reason: `private endpoint resourceUri rejected: ${endpoint.ok ? 'not a private endpoint' : endpoint.error}` };
       }
-      return { kind: 'endpoint', endpoint: endpoint.id };
+      return { kind: 'endpoint', endpoint: endpoint.id, namedTargets: [] };
     }
     // A write to a governed provider resource itself (e.g. a Private Link Service update) may change its connections.
     const hint = hintForResource(resourceUri, governs);
@@ -70,7 +76,10 @@ export function mapEventToHint(event: DeliveredEvent, governs: (targetKey: strin
     const data = notification.data;
     const info = isRecord(data) ? data['resourceInfo'] : undefined;
     if (!isRecord(info)) return { kind: 'ignored', reason: 'CreatedOrUpdated without data.resourceInfo' };
-    return hintForResource(info['id'], governs);
+    const hint = hintForResource(info['id'], governs);
+    if (hint.kind !== 'endpoint') return hint;
+    // data.resourceInfo.properties is the endpoint as ARM held it: its connection entries name the targets.
+    return { ...hint, namedTargets: targetsNamedByEndpoint(info).filter((target) => governs(target.key)) };
   }
   return { kind: 'ignored', reason: `event type ${event.type} is not handled` };
 }
@@ -92,4 +101,14 @@ export function targetsNamedByEndpoint(endpoint: unknown): ArmId[] {
     }
   }
   return [...targets.values()];
+}
+
+/**
+ * The governed targets an endpoint hint leads to: those the endpoint names when it could be read
+ * (the truth), else those the event named (a hint; reconcile still reads each target's own
+ * connections, so a forged name changes nothing a policy does not govern).
+ */
+export function targetsOfEndpointHint(namedTargets: readonly ArmId[], read: EndpointRead, governs: (targetKey: string) => boolean): ArmId[] {
+  const candidates = read.readable ? targetsNamedByEndpoint(read.endpoint) : namedTargets;
+  return candidates.filter((target) => governs(target.key));
 }

@@ -1,8 +1,9 @@
 /**
- * Building the case one connection is decided on: the consumer endpoint and the consumer
- * subscription's home tenant, read only when a policy governing the target needs them, and
- * shared through the invocation's caches.
+ * Building the case one connection is decided on: the consumer endpoint (and its network
+ * interface, read-consumer-facts.ts) and the consumer subscription's home tenant, read only when
+ * a policy governing the target needs them, and shared through the invocation's caches.
  */
+import { consumerFactNeeds, readConsumerFacts, type ConsumerFacts } from '../arm/read-consumer-facts.js';
 import type { ArmConnection, EndpointRead } from '../arm/types.js';
 import type { ArmId } from '../ids/arm-id.js';
 import { connectionFacts } from '../policy/connection-facts.js';
@@ -12,17 +13,15 @@ import type { ReconcileDeps } from './reconcile-deps.js';
 export interface BuiltCase {
   evaluationCase: EvaluationCase;
   endpoint: EndpointRead | undefined;
-}
-
-async function readEndpoint(deps: ReconcileDeps, endpointId: string | undefined): Promise<EndpointRead | undefined> {
-  if (endpointId === undefined) return undefined;
-  return deps.caches.endpoint(endpointId, () => deps.arm.getPrivateEndpoint(endpointId));
+  /** The consumer facts and where each came from, for the record. */
+  consumer: ConsumerFacts;
 }
 
 export async function buildCase(target: ArmId, connection: ArmConnection, siblings: ArmConnection[], deps: ReconcileDeps): Promise<BuiltCase> {
   const needs = deps.policies.requirements(target.key);
   const facts = connectionFacts(connection);
-  const endpoint = needs.endpoint ? await readEndpoint(deps, facts.privateEndpointId) : undefined;
+  const consumer = await readConsumerFacts(deps.arm, deps.caches, connection, target.text, consumerFactNeeds(deps.policies.plan(target.key)));
+  const endpoint = consumer.endpoint;
   const subscription = facts.consumerSubscriptionId;
   const tenant =
     needs.tenant && subscription !== undefined
@@ -34,5 +33,5 @@ export async function buildCase(target: ArmId, connection: ArmConnection, siblin
   else if (needs.endpoint) evaluationCase.privateEndpointUnavailable = 'the connection names no private endpoint';
   if (needs.targetConnections) evaluationCase.targetConnections = siblings;
   if (tenant !== undefined) evaluationCase.consumerTenantId = tenant;
-  return { evaluationCase, endpoint };
+  return { evaluationCase, endpoint, consumer };
 }

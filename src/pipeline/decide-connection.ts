@@ -24,7 +24,7 @@ export async function decideConnection(
 ): Promise<ConnectionResult | 'changed'> {
   const startedMs = deps.now().getTime();
   const log = targetLog.child({ connection: connection.id });
-  const { evaluationCase, endpoint } = await buildCase(target, connection, siblings, deps);
+  const { evaluationCase, endpoint, consumer } = await buildCase(target, connection, siblings, deps);
   const decision = evaluate(deps.policies, evaluationCase);
   if (decision.decision === 'ignore' && decision.shadow.length === 0) {
     log.debug({ reasons: decision.reasons }, 'not governed');
@@ -32,7 +32,7 @@ export async function decideConnection(
   }
   const wanted = wantedStatus(decision.decision);
   const enforced = decision.policy !== null && !deps.dryRun;
-  const record = decisionRecord({ target, connection, decision, endpoint, evaluationCase, trigger, enforced, startedMs }, deps);
+  const record = decisionRecord({ target, connection, decision, endpoint, consumer, evaluationCase, trigger, enforced, startedMs }, deps);
 
   if (wanted === undefined || deps.dryRun) {
     await appendOnce(record, deps);

@@ -3,6 +3,7 @@
  * in the wrong place, and the idempotency key it is claimed under. The etag read is a field of its
  * own: code that needs it reads `record.etag`, never the key.
  */
+import type { ConsumerFacts } from '../arm/read-consumer-facts.js';
 import type { ArmConnection, ConnectionStatus, EndpointRead } from '../arm/types.js';
 import type { AuditRecord, AuditTrigger } from '../audit/types.js';
 import type { ArmId } from '../ids/arm-id.js';
@@ -16,6 +17,8 @@ export interface DecisionRecordInput {
   connection: ArmConnection;
   decision: Decision;
   endpoint: EndpointRead | undefined;
+  /** The consumer's request message and where each consumer fact came from (build-case.ts). */
+  consumer?: ConsumerFacts | undefined;
   evaluationCase: EvaluationCase;
   trigger: AuditTrigger;
   /** False in audit mode, dry run and for drift reports not acted on. */
@@ -41,7 +44,8 @@ export function decisionRecord(input: DecisionRecordInput, deps: Pick<ReconcileD
     connectionId: connection.id,
     privateEndpointId: facts.privateEndpointId ?? '',
     consumerSubscriptionId: facts.consumerSubscriptionId ?? '',
-    requestMessage: facts.requestMessage,
+    requestMessage: input.consumer?.requestMessage ?? facts.requestMessage,
+    ...(input.consumer === undefined ? {} : { factSources: input.consumer.sources }),
     previousStatus: facts.status ?? '',
     decision: decision.decision,
     enforced: input.enforced,

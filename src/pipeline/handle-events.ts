@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditTrigger } from '../audit/types.js';
 import { LinkgateError } from '../errors/linkgate-error.js';
 import type { ArmId } from '../ids/arm-id.js';
-import { mapEventToHint, targetsNamedByEndpoint } from '../intake/map-event-to-targets.js';
+import { mapEventToHint, targetsOfEndpointHint } from '../intake/map-event-to-targets.js';
 import type { DeliveredEvent } from '../intake/parse-delivery.js';
 import { errorSummary, isTransientError } from './classify-error.js';
 import { createInvocationCaches } from './invocation-caches.js';
@@ -53,7 +53,7 @@ export async function handleEvents(events: DeliveredEvent[], deps: PipelineDeps)
     if (!work.has(target.key)) work.set(target.key, { target, trigger: { kind: 'event', eventId: event.id, eventType: event.type } });
   };
 
-  const endpointHints: { endpoint: ArmId; event: DeliveredEvent }[] = [];
+  const endpointHints: { endpoint: ArmId; namedTargets: ArmId[]; event: DeliveredEvent }[] = [];
   for (const event of events) {
     const hint = mapEventToHint(event, governs);
     const log = deps.logger.child({ eventId: event.id, eventType: event.type });
@@ -61,7 +61,7 @@ export async function handleEvents(events: DeliveredEvent[], deps: PipelineDeps)
       log.debug({ target: hint.target.text }, 'event names a governed target');
       addTarget(hint.target, event);
     } else if (hint.kind === 'endpoint') {
-      endpointHints.push({ endpoint: hint.endpoint, event });
+      endpointHints.push({ endpoint: hint.endpoint, namedTargets: hint.namedTargets, event });
     } else {
       outcome.ignored++;
       log.debug({ reason: hint.reason }, 'event ignored');
@@ -69,15 +69,12 @@ export async function handleEvents(events: DeliveredEvent[], deps: PipelineDeps)
   }
 
   // A consumer endpoint write names its targets only inside the endpoint: read it (once per endpoint).
-  const endpointReads = await mapWithConcurrency(endpointHints, deps.concurrency, async ({ endpoint, event }) => {
+  const endpointReads = await mapWithConcurrency(endpointHints, deps.concurrency, async ({ endpoint, namedTargets, event }) => {
     const read = await caches.endpoint(endpoint.text, () => deps.arm.getPrivateEndpoint(endpoint.text));
     if (!read.readable) {
-      deps.logger.info({ eventId: event.id, endpoint: endpoint.text, httpStatus: read.httpStatus }, 'private endpoint not readable; its targets are left to the sweep');
-      return;
+      deps.logger.info({ eventId: event.id, endpoint: endpoint.text, httpStatus: read.httpStatus, namedTargets: namedTargets.length }, 'private endpoint not readable; using the targets the event names, the rest is left to the sweep');
     }
-    for (const target of targetsNamedByEndpoint(read.endpoint)) {
-      if (governs(target.key)) addTarget(target, event);
-    }
+    for (const target of targetsOfEndpointHint(namedTargets, read, governs)) addTarget(target, event);
   });
   for (const read of endpointReads) {
     if (read.status === 'rejected') {

@@ -1,12 +1,13 @@
 /**
  * Per-invocation memo of ARM reads that many connections share: a consumer endpoint named by
- * several connections, a consumer subscription's home tenant. Concurrent callers share one
- * in-flight read; failures are not cached, so a retry reads again.
+ * several connections and its network interface, a consumer subscription's home tenant.
+ * Concurrent callers share one in-flight read; failures are not cached, so a retry reads again.
  */
-import type { EndpointRead } from '../arm/types.js';
+import type { EndpointRead, NetworkInterfaceRead } from '../arm/types.js';
 
 export interface InvocationCaches {
   endpoint(id: string, read: () => Promise<EndpointRead>): Promise<EndpointRead>;
+  networkInterface(id: string, read: () => Promise<NetworkInterfaceRead>): Promise<NetworkInterfaceRead>;
   tenant(subscriptionId: string, read: () => Promise<string | undefined>): Promise<string | undefined>;
 }
 
@@ -25,5 +26,5 @@ function memo<T>(): (key: string, read: () => Promise<T>) => Promise<T> {
 }
 
 export function createInvocationCaches(): InvocationCaches {
-  return { endpoint: memo<EndpointRead>(), tenant: memo<string | undefined>() };
+  return { endpoint: memo<EndpointRead>(), networkInterface: memo<NetworkInterfaceRead>(), tenant: memo<string | undefined>() };
 }

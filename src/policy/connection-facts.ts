@@ -3,13 +3,14 @@
  * provider (Storage spells `actionRequired`), and fuzzed or hostile input may have any shape.
  * Every accessor is total and returns undefined rather than guessing.
  */
+import { canonicalKeyOf } from '../ids/arm-id.js';
 
 export interface ConnectionFacts {
   connectionId: string | undefined;
   /** `privateLinkServiceConnectionState.status` as ARM spells it (Pending, Approved, Rejected, Disconnected). */
   status: string | undefined;
   isPending: boolean;
-  /** While Pending, Azure keeps the consumer's request message in the state's description. */
+  /** The provider-side description: the consumer's request message on most types, a service default or nothing on some (see consumerRequestMessage). */
   requestMessage: string;
   privateEndpointId: string | undefined;
   /** Lower-case subscription GUID of the consumer's private endpoint. */
@@ -66,6 +67,13 @@ export function connectionFacts(connection: unknown): ConnectionFacts {
 export function endpointFacts(endpoint: unknown): EndpointFacts {
   const properties = record(record(endpoint)?.['properties']);
   const subnetId = text(record(properties?.['subnet'])?.['id']);
+  const ipAddresses = listedAddresses(properties);
+  for (const ip of networkInterfaceAddresses(properties)) if (!ipAddresses.includes(ip)) ipAddresses.push(ip);
+  return { subnetId, ipAddresses };
+}
+
+/** The IPs the endpoint itself lists: static `ipConfigurations`, and `customDnsConfigs` once DNS is set. */
+function listedAddresses(properties: Record<string, unknown> | undefined): string[] {
   const ipAddresses: string[] = [];
   const configs = properties?.['ipConfigurations'];
   if (Array.isArray(configs)) {
@@ -82,5 +90,123 @@ export function endpointFacts(endpoint: unknown): EndpointFacts {
       for (const ip of addresses) if (typeof ip === 'string' && !ipAddresses.includes(ip)) ipAddresses.push(ip);
     }
   }
-  return { subnetId, ipAddresses };
+  return ipAddresses;
+}
+
+/**
+ * The IPs of the endpoint's network interfaces when they are expanded in place, as the pipeline
+ * puts them after reading each NIC (the spec types `networkInterfaces` as NetworkInterface[]):
+ * `networkInterfaces[].properties.ipConfigurations[].properties.privateIPAddress` (Network spec,
+ * NetworkInterfaceGet.json). An address in prefix form (`172.20.2.16/28`, a VM NIC's IP prefix)
+ * is not one address and is left out; a private endpoint's NIC holds plain addresses.
+ */
+function networkInterfaceAddresses(properties: Record<string, unknown> | undefined): string[] {
+  const ipAddresses: string[] = [];
+  const nics = properties?.['networkInterfaces'];
+  if (!Array.isArray(nics)) return ipAddresses;
+  for (const nic of nics) {
+    for (const ip of addressesOfNetworkInterface(nic)) if (!ipAddresses.includes(ip)) ipAddresses.push(ip);
+  }
+  return ipAddresses;
+}
+
+/** `properties.ipConfigurations[].properties.privateIPAddress` of a network interface, plain addresses only. */
+export function addressesOfNetworkInterface(nic: unknown): string[] {
+  const configs = record(record(nic)?.['properties'])?.['ipConfigurations'];
+  const ipAddresses: string[] = [];
+  if (!Array.isArray(configs)) return ipAddresses;
+  for (const config of configs) {
+    const ip = text(record(record(config)?.['properties'])?.['privateIPAddress']);
+    if (ip !== undefined && ip !== '' && !ip.includes('/') && !ipAddresses.includes(ip)) ipAddresses.push(ip);
+  }
+  return ipAddresses;
+}
+
+/** Whether the endpoint itself lists an IP; real Pending endpoints list none (DESIGN §9). */
+export function endpointListsAddresses(endpoint: unknown): boolean {
+  return listedAddresses(record(record(endpoint)?.['properties'])).length > 0;
+}
+
+/** `properties.networkInterfaces[].id` of an endpoint: where its IPs are. */
+export function networkInterfaceIdsOf(endpoint: unknown): string[] {
+  const nics = record(record(endpoint)?.['properties'])?.['networkInterfaces'];
+  if (!Array.isArray(nics)) return [];
+  const ids: string[] = [];
+  for (const nic of nics) {
+    const id = text(record(nic)?.['id']);
+    if (id !== undefined && !ids.some((known) => known.toLowerCase() === id.toLowerCase())) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * A copy of the endpoint whose `networkInterfaces[]` references are replaced by the NICs read
+ * (keyed by lower-case ID), the shape endpointFacts reads IPs from. The endpoint is not changed.
+ */
+export function withNetworkInterfaces(endpoint: Record<string, unknown>, nics: ReadonlyMap<string, Record<string, unknown>>): Record<string, unknown> {
+  const properties = record(endpoint['properties']);
+  const list = properties?.['networkInterfaces'];
+  if (properties === undefined || !Array.isArray(list) || nics.size === 0) return endpoint;
+  const expanded = list.map((entry: unknown) => {
+    const id = text(record(entry)?.['id']);
+    const nic = id === undefined ? undefined : nics.get(id.toLowerCase());
+    return nic === undefined ? entry : { ...nic, id };
+  });
+  return { ...endpoint, properties: { ...properties, networkInterfaces: expanded } };
+}
+
+/**
+ * What services write into a Pending connection's provider-side description when the consumer's
+ * message is not copied there: "Awaiting approval" (Network REST spec example
+ * PrivateEndpointGetForManualApproval.json, Azure PowerShell's Get-AzPrivateEndpoint help) and
+ * "Manual Approval" (DESIGN §9, seen in real PaaS traffic). Compared trimmed and case-insensitively.
+ */
+const SERVICE_DEFAULT_MESSAGES: ReadonlySet<string> = new Set(['awaiting approval', 'manual approval']);
+const LONGEST_DEFAULT = 24;
+
+/** True when a provider-side description is no message of the consumer's: empty, blank or a service default. */
+export function isServiceDefaultMessage(description: string): boolean {
+  if (description.length > LONGEST_DEFAULT) return false;
+  const trimmed = description.trim().toLowerCase();
+  return trimmed === '' || SERVICE_DEFAULT_MESSAGES.has(trimmed);
+}
+
+/**
+ * The consumer's own request message for a target, from its endpoint: the
+ * `privateLinkServiceConnections[]` or `manualPrivateLinkServiceConnections[]` entry whose
+ * `privateLinkServiceId` is the target (ARM IDs compare case-insensitively). Only that entry:
+ * a message the consumer addressed to another provider is not this one's.
+ */
+export function endpointRequestMessage(endpoint: unknown, target: string): string | undefined {
+  const properties = record(record(endpoint)?.['properties']);
+  if (properties === undefined) return undefined;
+  const targetKey = canonicalKeyOf(target);
+  if (targetKey === undefined) return undefined;
+  for (const list of [properties['manualPrivateLinkServiceConnections'], properties['privateLinkServiceConnections']]) {
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      const inner = record(record(entry)?.['properties']);
+      const service = text(inner?.['privateLinkServiceId']);
+      if (service === undefined || canonicalKeyOf(service) !== targetKey) continue;
+      const message = text(inner?.['requestMessage']);
+      if (message !== undefined && message.trim() !== '') return message;
+    }
+  }
+  return undefined;
+}
+
+export interface RequestMessageFacts {
+  /** The consumer's message; '' when unknown (a service default is not the consumer's message). */
+  message: string;
+  source: 'provider' | 'endpoint' | 'none';
+}
+
+/**
+ * The consumer's request message: the provider-side description unless it is missing or a
+ * service default (DESIGN §9), else the consumer endpoint's entry for this target.
+ */
+export function consumerRequestMessage(providerDescription: string, endpoint: unknown, target: string): RequestMessageFacts {
+  if (!isServiceDefaultMessage(providerDescription)) return { message: providerDescription, source: 'provider' };
+  const fromEndpoint = endpoint === undefined ? undefined : endpointRequestMessage(endpoint, target);
+  return fromEndpoint === undefined ? { message: '', source: 'none' } : { message: fromEndpoint, source: 'endpoint' };
 }

@@ -9,7 +9,7 @@
  * Across enforce policies: explicit reject > approve > otherwise-reject > manual.
  */
 import type { CompiledPolicy, CompiledPolicySet, SubnetMatcher } from './compile-policies.js';
-import { connectionFacts, endpointFacts, leadingSubscription, type EndpointFacts } from './connection-facts.js';
+import { connectionFacts, consumerRequestMessage, endpointFacts, leadingSubscription, type EndpointFacts } from './connection-facts.js';
 import type { Decision, DecisionKind, EvaluationCase, ShadowResult } from './types.js';
 import { canonicalKeyOf } from '../ids/arm-id.js';
 
@@ -250,7 +250,8 @@ function decide(compiled: CompiledPolicySet, input: EvaluationCase, collect: Pol
   if (plan.enforce.length === 0 && plan.audit.length === 0) return ignore(connectionId, target, `no policy governs ${target}`);
 
   const consumer = facts.consumerSubscriptionId;
-  const ctx = new CaseContext(input, connectionId, consumer, facts.requestMessage);
+  // A service default on the provider side is not the consumer's message: theirs is on their endpoint (DESIGN §9).
+  const ctx = new CaseContext(input, connectionId, consumer, consumerRequestMessage(facts.requestMessage, input.privateEndpoint, target).message);
 
   const shadow: ShadowResult[] = [];
   for (const policy of plan.audit) {

@@ -54,14 +54,14 @@ export async function checkDrift(
   if (status !== 'approved' && status !== 'rejected') return undefined;
   // connectionLimit counts Approved siblings; the connection itself must not count against itself.
   const others = siblings.filter((c) => c.id.toLowerCase() !== connection.id.toLowerCase());
-  const { evaluationCase, endpoint } = await buildCase(target, asPending(connection), others, deps);
+  const { evaluationCase, endpoint, consumer } = await buildCase(target, asPending(connection), others, deps);
   const { decision, verdicts } = evaluateWithDetail(deps.policies, evaluationCase);
   const drifted = (status === 'approved' && decision.decision === 'reject') || (status === 'rejected' && decision.decision === 'approve');
   if (!drifted || decision.policy === null) return undefined;
 
   const startedMs = deps.now().getTime();
   const record: AuditRecord = {
-    ...decisionRecord({ target, connection, decision, endpoint, evaluationCase, trigger: { kind: 'sweep' }, enforced: false, startedMs }, deps),
+    ...decisionRecord({ target, connection, decision, endpoint, consumer, evaluationCase, trigger: { kind: 'sweep' }, enforced: false, startedMs }, deps),
     kind: 'drift',
     reasons: [`drift: the connection is ${facts.status ?? status} but the current policies would ${decision.decision} it`, ...decision.reasons],
   };

@@ -150,6 +150,7 @@ describe('fuzz: listings through reconcileTarget', () => {
           listConnections: async () => connections,
           getConnection: async (id) => connections.find((c) => c.id === id),
           getPrivateEndpoint: async () => (typeof endpointBody === 'object' && endpointBody !== null && !Array.isArray(endpointBody) ? { readable: true, endpoint: endpointBody as Record<string, unknown> } : { readable: false, httpStatus: 403, reason: 'fuzz' }),
+          getNetworkInterface: async () => ({ readable: false, httpStatus: 403, reason: 'fuzz' }),
           setConnectionStatus: async (request) => {
             writes.push(request.connection);
             return { connection: { ...request.connection, properties: { ...request.connection.properties, privateLinkServiceConnectionState: { status: request.status } } }, httpStatus: 200 };

@@ -4,10 +4,10 @@
  * ARM emulator over HTTP instead; this double keeps the pipeline's own logic fast to test.
  */
 import { ArmError, isTransientStatus } from '../../src/arm/arm-error.js';
-import type { ArmClient, ArmConnection, EndpointRead, ResourceGraphRequest, SetStatusRequest, SetStatusResult } from '../../src/arm/types.js';
+import type { ArmClient, ArmConnection, EndpointRead, NetworkInterfaceRead, ResourceGraphRequest, SetStatusRequest, SetStatusResult } from '../../src/arm/types.js';
 import { targetOfConnectionId } from '../../src/ids/arm-id.js';
 
-export type FakeOperation = 'list' | 'get' | 'endpoint' | 'tenant' | 'write' | 'graph';
+export type FakeOperation = 'list' | 'get' | 'endpoint' | 'nic' | 'tenant' | 'write' | 'graph';
 
 /** An ARM refusal as the real client raises it (an ArmError), so the pipeline classifies it by type. */
 export class FakeArmError extends ArmError {
@@ -30,6 +30,8 @@ export class FakeArmError extends ArmError {
 export interface FakeArm extends ArmClient {
   connections: Map<string, ArmConnection[]>;
   endpoints: Map<string, Record<string, unknown>>;
+  /** Network interfaces by lower-case ID; a missing one reads as 403. */
+  networkInterfaces: Map<string, Record<string, unknown>>;
   tenants: Map<string, string>;
   writes: { connectionId: string; status: string; etag: string | undefined }[];
   calls: { op: FakeOperation; id: string }[];
@@ -51,6 +53,7 @@ export function connectionStatus(connection: ArmConnection | undefined): string 
 export function createFakeArm(): FakeArm {
   const connections = new Map<string, ArmConnection[]>();
   const endpoints = new Map<string, Record<string, unknown>>();
+  const networkInterfaces = new Map<string, Record<string, unknown>>();
   const tenants = new Map<string, string>();
   const writes: FakeArm['writes'] = [];
   const calls: FakeArm['calls'] = [];
@@ -77,6 +80,7 @@ export function createFakeArm(): FakeArm {
   return {
     connections,
     endpoints,
+    networkInterfaces,
     tenants,
     writes,
     calls,
@@ -114,6 +118,11 @@ export function createFakeArm(): FakeArm {
       maybeFail('endpoint', id);
       const endpoint = endpoints.get(id.toLowerCase());
       return endpoint === undefined ? { readable: false, httpStatus: 403, reason: 'AuthorizationFailed' } : { readable: true, endpoint: structuredClone(endpoint) };
+    },
+    async getNetworkInterface(id): Promise<NetworkInterfaceRead> {
+      maybeFail('nic', id);
+      const nic = networkInterfaces.get(id.toLowerCase());
+      return nic === undefined ? { readable: false, httpStatus: 403, reason: 'AuthorizationFailed' } : { readable: true, networkInterface: structuredClone(nic) };
     },
     async setConnectionStatus(request): Promise<SetStatusResult> {
       maybeFail('write', request.connection.id);
