@@ -19,6 +19,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   demo: { summary: 'ARM emulator + host + sample events, prints the decisions (npm run demo)', load: () => import('./commands/demo.js') },
   plan: { summary: 'decisions that change if --policies replaces --base; exit 0 none, 1 some, 2 error', load: () => import('./commands/plan.js') },
   'export-connections': { summary: 'the live connections of governed targets as evaluate input lines (a snapshot for plan)', load: () => import('./commands/export-connections.js') },
+  init: { summary: 'scaffold a policy, its tests and a pull-request workflow', load: () => import('./commands/init.js') },
   reconcile: { summary: 'one sweep against ARM, with a progress bar', load: () => import('./commands/reconcile.js') },
   audit: { summary: 'read the audit store: list | show | export', load: () => import('./commands/audit.js') },
   pending: { summary: 'the review queue: connections waiting for a person, with the last decision', load: () => import('./commands/pending.js') },

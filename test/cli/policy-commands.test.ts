@@ -28,7 +28,7 @@ describe('linkgate --help', () => {
     for (const command of ['validate', 'test', 'explain', 'evaluate', 'serve', 'demo', 'reconcile', 'audit']) expect(result.stdout).toContain(command);
   });
 
-  it.each(['validate', 'test', 'explain', 'evaluate', 'plan', 'export-connections'])('%s --help exits 0 with usage', async (command) => {
+  it.each(['validate', 'test', 'explain', 'evaluate', 'plan', 'export-connections', 'init'])('%s --help exits 0 with usage', async (command) => {
     const result = await runCli([command, '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: linkgate ${command}`);
