@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { LinkgateError } from '../errors/linkgate-error.js';
+import { LinkgateError, messageOf } from '../errors/linkgate-error.js';
 import type { EvaluationCase } from '../policy/types.js';
 
 export type SnapshotLine = { case: EvaluationCase } | { error: string };
@@ -17,7 +17,7 @@ export function parseSnapshotLine(line: string, number: number): SnapshotLine | 
   try {
     value = JSON.parse(line);
   } catch (error) {
-    return { error: `line ${number}: not JSON (${(error as Error).message})` };
+    return { error: `line ${number}: not JSON (${messageOf(error)})` };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !('connection' in value)) {
     return { error: `line ${number}: not an evaluate input object with a "connection"` };
@@ -33,7 +33,7 @@ export async function openSnapshot(file: string, stdin: Readable): Promise<Reada
     stream.once('open', () => resolve());
     stream.once('error', reject);
   }).catch((error: NodeJS.ErrnoException) => {
-    throw new LinkgateError(`cannot read ${file}: ${error.code ?? error.message}`, { hint: 'give the JSON Lines file linkgate export-connections wrote' });
+    throw new LinkgateError(`cannot read ${file}: ${error.code ?? error.message}`, { code: 'SnapshotUnreadable', hint: 'give the JSON Lines file linkgate export-connections wrote' });
   });
   return stream;
 }

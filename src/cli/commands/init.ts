@@ -56,7 +56,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const taken = [];
   for (const [relative] of files) if (await exists(path.join(root, relative))) taken.push(relative);
   if (taken.length > 0) {
-    throw new LinkgateError(`not overwriting what is there: ${taken.join(', ')}`, { hint: 'run linkgate init in a new folder, or move those files away first' });
+    throw new LinkgateError(`not overwriting what is there: ${taken.join(', ')}`, { code: 'InitWouldOverwrite', hint: 'run linkgate init in a new folder, or move those files away first' });
   }
   for (const [relative, content] of files) {
     await mkdir(path.dirname(path.join(root, relative)), { recursive: true });

@@ -1,6 +1,6 @@
 /** `linkgate plan`: which decisions change if the policies in --policies replace those in --base. */
 import path from 'node:path';
-import { LinkgateError } from '../../errors/linkgate-error.js';
+import { LinkgateError, messageOf } from '../../errors/linkgate-error.js';
 import type { PlanResult } from '../../plan/render-plan.js';
 import type { EvaluationCase } from '../../policy/types.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from '../io.js';
@@ -56,7 +56,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     // Every failure is exit 2, so CI tells "the plan has changes" (1) from "there is no plan".
     if (error instanceof UsageError) throw error;
     const hint = error instanceof LinkgateError && error.hint !== undefined ? `hint: ${error.hint}\n` : '';
-    io.stderr.write(`linkgate plan: ${error instanceof Error ? error.message : String(error)}\n${hint}`);
+    io.stderr.write(`linkgate plan: ${messageOf(error)}\n${hint}`);
     return EXIT_USAGE;
   }
 }
