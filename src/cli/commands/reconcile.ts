@@ -74,6 +74,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         ) + '\n',
       );
       if (config.dryRun) io.stdout.write('dry run: decisions recorded with enforced=false, nothing written to ARM\n');
+      if (summary.observed > 0) io.stdout.write(`${summary.observed} connection(s) left for manual review were decided outside linkgate; recorded as observed (linkgate audit list)\n`);
       if (summary.drift.length > 0) {
         io.stdout.write(`\ndrift (${config.sweep.revoke && !config.dryRun ? 'acted on' : 'reported only; --revoke acts on it'}):\n`);
         io.stdout.write(
