@@ -44,16 +44,16 @@ export interface HumanOutcome {
 export async function decideByHand(input: HumanDecision, deps: ReconcileDeps): Promise<HumanOutcome> {
   const startedMs = deps.now().getTime();
   const parsedTarget = targetOfConnectionId(input.connectionId);
-  if (!parsedTarget.ok) throw new ReviewRefusedError(`${input.connectionId} is not a private endpoint connection ID: ${parsedTarget.error}`, 'copy the connectionId from `linkgate pending --json`');
+  if (!parsedTarget.ok) throw new ReviewRefusedError('NotAConnectionId', `${input.connectionId} is not a private endpoint connection ID: ${parsedTarget.error}`, 'copy the connectionId from `linkgate pending --json`');
   const target = parsedTarget.id;
   if (!deps.policies.governs(target.key)) {
-    throw new ReviewRefusedError(`no policy governs ${target.text}`, 'linkgate decides only on targets its policies govern; add the target to a policy, or decide with az/the portal');
+    throw new ReviewRefusedError('TargetNotGoverned', `no policy governs ${target.text}`, 'linkgate decides only on targets its policies govern; add the target to a policy, or decide with az/the portal');
   }
   const connection = await deps.arm.getConnection(input.connectionId);
-  if (connection === undefined) throw new ReviewRefusedError(`no connection ${input.connectionId} on ARM`, 'it may have been deleted; `linkgate pending` lists what waits');
+  if (connection === undefined) throw new ReviewRefusedError('ConnectionNotFound', `no connection ${input.connectionId} on ARM`, 'it may have been deleted; `linkgate pending` lists what waits');
   const facts = connectionFacts(connection);
   if (!facts.isPending) {
-    throw new ReviewRefusedError(`the connection is not Pending: its status is ${facts.status ?? 'unknown'}`, 'someone has already decided it; `linkgate audit list --target <target>` shows who');
+    throw new ReviewRefusedError('ConnectionNotPending', `the connection is not Pending: its status is ${facts.status ?? 'unknown'}`, 'someone has already decided it; `linkgate audit list --target <target>` shows who');
   }
 
   // What the policies say today, on the same case the daemon would build (siblings for connectionLimit).
@@ -63,6 +63,7 @@ export async function decideByHand(input: HumanDecision, deps: ReconcileDeps): P
   const explicitReject = policies.decision === 'reject' && verdicts.some((v) => v.mode === 'enforce' && v.rank === REVOKING_RANK);
   if (input.verdict === 'approve' && explicitReject && !input.override) {
     throw new ReviewRefusedError(
+      'ExplicitPolicyReject',
       `policy ${policies.policy ?? '(none)'} rejects this connection explicitly: ${policies.reasons[0] ?? ''}`,
       'a deny or visibility rule matches; fix the policy, or pass --override (recorded in the audit trail)',
     );
@@ -90,11 +91,11 @@ export async function decideByHand(input: HumanDecision, deps: ReconcileDeps): P
   const log = deps.logger.child({ connection: connection.id, principal: input.principal });
   const result = await carryOutDecision({ connection, decision, record, wanted, startedMs, description }, deps, log);
   if (result === 'owned') {
-    throw new ReviewRefusedError('another decision on this connection is in progress or already done', 'run `linkgate pending` again in a moment');
+    throw new ReviewRefusedError('DecisionOwned', 'another decision on this connection is in progress or already done', 'run `linkgate pending` again in a moment');
   }
   if (result === 'changed') {
     const now = await deps.arm.getConnection(connection.id);
-    throw new ReviewRefusedError(`the connection changed while deciding (its status is now ${statusOf(now) ?? 'unknown'})`, 'nothing was written; check `linkgate pending` and decide again');
+    throw new ReviewRefusedError('ConnectionChanged', `the connection changed while deciding (its status is now ${statusOf(now) ?? 'unknown'})`, 'nothing was written; check `linkgate pending` and decide again');
   }
   return { result, record, policies, description };
 }

@@ -36,6 +36,7 @@ export async function resolvePrincipal(
   const named = asName?.trim();
   if (named !== undefined && named !== '') return { principal: named, source: 'as' };
   throw new ReviewRefusedError(
+    'PrincipalUnknown',
     'cannot tell who is deciding: the ARM token carries no upn, unique_name, appid or oid claim, and --as is not given',
     'sign in with az login (your account is then recorded), or pass --as NAME',
   );

@@ -96,6 +96,7 @@ describe('manual review', () => {
     const again = await runCli(['approve', chosen.id, '--reason', reason, '--as', 'alice'], { env });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('not Pending: its status is Approved');
+    expect(again.stderr).toContain('hint: someone has already decided it');
     expect(emulator.writesTo(chosen.id)).toBe(1);
 
     const list = await runCli(['audit', 'list', '--target', PLS_ID], { env });

@@ -29,7 +29,7 @@ describe('resolvePrincipal', () => {
     await expect(resolvePrincipal(CONFIG, 'someone-else', async () => jwt({ upn: 'alice@contoso.com' }))).resolves.toEqual({ principal: 'alice@contoso.com', source: 'token' });
     await expect(resolvePrincipal(CONFIG, ' carol ', async () => 'emulator-token')).resolves.toEqual({ principal: 'carol', source: 'as' });
     await expect(resolvePrincipal(CONFIG, undefined, async () => undefined)).rejects.toBeInstanceOf(ReviewRefusedError);
-    await expect(resolvePrincipal(CONFIG, '  ', async () => undefined)).rejects.toMatchObject({ exitCode: 1 });
+    await expect(resolvePrincipal(CONFIG, '  ', async () => undefined)).rejects.toMatchObject({ exitCode: 1, code: 'PrincipalUnknown', transient: false });
   });
 
   it('reads the static token of the configuration', async () => {
