@@ -2,12 +2,12 @@
  * The CLI reads local.settings.json "Values" as Core Tools does, under the environment, and a bad
  * value found there is reported with the variable, the file and what it should hold.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mergeSettings, parseLocalSettings, readLocalSettings } from '../../src/config/local-settings.js';
-import { ConfigError } from '../../src/config/read-config.js';
+import { ConfigError, readConfig } from '../../src/config/read-config.js';
 import { runCli } from '../support/run-cli.js';
 
 let dir: string;
@@ -49,6 +49,13 @@ describe('parseLocalSettings and mergeSettings', () => {
     expect(configErrorOf(() => parseLocalSettings('/x/local.settings.json', '{"Values": []}')).message).toMatch(/"Values" should be an object/u);
     const typed = configErrorOf(() => parseLocalSettings('/x/local.settings.json', '{"Values": {"LINKGATE_DRY_RUN": true}}'));
     expect(typed.problems).toEqual(['LINKGATE_DRY_RUN in /x/local.settings.json (Values) is true; it should be a string, e.g. "true"']);
+  });
+
+  it('reads the shipped sample as the CLI would, and it validates in dry run', async () => {
+    const sample = parseLocalSettings('local.settings.sample.json', await readFile('local.settings.sample.json', 'utf8'));
+    const config = readConfig(mergeSettings({}, sample));
+    expect(config.dryRun).toBe(true);
+    expect(config.audit.kind).toBe('file');
   });
 
   it('finds no file as no settings, not as an error', async () => {
