@@ -61,7 +61,7 @@ export interface ArmClientOptions {
   now?: () => number;
   /** Wait between polls of a long-running operation when the server gives no Retry-After. Default 2 s. */
   pollIntervalMs?: number;
-  /** Polls before a long-running operation is given up as transient. Default 120. */
+  /** Polls of a write (its operation, then the connection until it settles) before it is reported in progress. Default 120. */
   maxPolls?: number;
   /** Pages followed per listing or query (a guard against a server that loops). Default 1000. */
   maxPages?: number;
@@ -108,7 +108,8 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
     tokens,
     scopeOf,
   });
-  const completeLongRunning = createPoller({ send, followUrl, sleep, now, pollIntervalMs: options.pollIntervalMs ?? 2_000, maxPolls });
+  const pollIntervalMs = options.pollIntervalMs ?? 2_000;
+  const { awaitOperation, completeLongRunning } = createPoller({ send, followUrl, sleep, now, pollIntervalMs, maxPolls });
   const { listConnectionsOf, readConnection } = createConnectionLister({ send, completeLongRunning, urlFor, followUrl, logger, maxPages });
 
   return {
@@ -123,7 +124,7 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
 
     ...createConsumerReads({ send, urlFor }),
 
-    setConnectionStatus: createStatusWriter({ send, completeLongRunning, readConnection, urlFor }),
+    setConnectionStatus: createStatusWriter({ send, awaitOperation, readConnection, urlFor, sleep, pollIntervalMs, maxPolls }),
 
     homeTenantOf: createHomeTenantLookup({ send, urlFor }),
 

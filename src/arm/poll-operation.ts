@@ -1,9 +1,15 @@
-/** Long-running operations: polls Azure-AsyncOperation or Location until the operation reaches a terminal state. */
+/**
+ * Long-running operations, the ways ARM runs them: an `Azure-AsyncOperation` URL answering
+ * `{status}` (or, for Key Vault, the connection itself answering `properties.provisioningState`),
+ * or a `Location` URL answering 202 until done, or 200 with an operation-status body
+ * `{"status": "InProgress"|"Succeeded"|…}` (Azure Monitor private link scopes, AOSM; DESIGN §9).
+ * The body is always read: a 200 that says InProgress or Failed is not success. Polling is
+ * bounded by a count, so a slow operation ends as "running" for the caller to revisit.
+ */
 import { ArmError, armErrorBody, parseRetryAfterMs } from './arm-error.js';
 import { isRecord } from './json-values.js';
 import type { Reply, Send } from './send-request.js';
-
-export const TERMINAL_STATES = new Set(['succeeded', 'failed', 'canceled', 'cancelled']);
+import { classifyState } from './write-outcome.js';
 
 export interface PollContext {
   send: Send;
@@ -13,70 +19,83 @@ export interface PollContext {
   now: () => number;
   /** Wait between polls when the server gives no Retry-After. */
   pollIntervalMs: number;
-  /** Polls before the operation is given up as transient. */
+  /** Polls before the operation is left running for the caller to revisit. */
   maxPolls: number;
 }
 
-/** Polls Azure-AsyncOperation (preferred) or Location to a terminal state; returns the final body. */
+export type OperationResult =
+  | { state: 'done'; body: unknown; polls: number }
+  | { state: 'failed'; code: string; message: string; path: string; polls: number }
+  | { state: 'running'; reason: string; polls: number };
+
+/** Follows a reply's operation to its end (or the poll budget); never throws for the operation's own state. */
+export type AwaitOperation = (reply: Reply, apiVersion: string, maxPolls?: number) => Promise<OperationResult>;
+
+/** Like AwaitOperation, for reads that need the result: a failed or still running operation throws ArmError. */
 export type CompleteLongRunning = (reply: Reply, apiVersion: string) => Promise<unknown>;
 
-export function createPoller(ctx: PollContext): CompleteLongRunning {
-  const { send, followUrl, sleep, now, pollIntervalMs, maxPolls } = ctx;
+/** The state word of an operation-status body, or of a resource polled in its place (Key Vault). */
+export function stateOfBody(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  if (typeof body.status === 'string') return body.status;
+  if (isRecord(body.properties) && typeof body.properties.provisioningState === 'string') return body.properties.provisioningState;
+  return undefined;
+}
 
-  function pollDelay(reply: Reply): number {
-    return parseRetryAfterMs(reply.headers['retry-after'], now()) ?? pollIntervalMs;
-  }
+export function createPoller(ctx: PollContext): { awaitOperation: AwaitOperation; completeLongRunning: CompleteLongRunning } {
+  const { send, followUrl, sleep, now, pollIntervalMs } = ctx;
+  const delayAfter = (reply: Reply): number => parseRetryAfterMs(reply.headers['retry-after'], now()) ?? pollIntervalMs;
 
-  function operationFailed(path: string, body: unknown, state: string): ArmError {
-    const { code, message } = armErrorBody(body);
-    return new ArmError({
-      method: 'GET', path, httpStatus: undefined, code: code ?? `LongRunningOperation${state}`, armMessage: message ?? `the operation ended ${state}`,
-      requestId: undefined, correlationId: undefined, transient: false, retryAfterMs: undefined,
-      hint: 'Azure accepted the write but the operation did not succeed; the connection is re-read on the next event or sweep.',
-    });
-  }
-
-  function pollsExhausted(path: string): ArmError {
-    return new ArmError({
-      method: 'GET', path, httpStatus: undefined, code: 'LongRunningOperationTimeout', armMessage: `still running after ${maxPolls} polls`,
-      requestId: undefined, correlationId: undefined, transient: true, retryAfterMs: undefined,
-      hint: 'The operation may still complete; the connection is re-read on the next event or sweep.',
-    });
-  }
-
-  return async function completeLongRunning(reply: Reply, apiVersion: string): Promise<unknown> {
+  async function awaitOperation(reply: Reply, apiVersion: string, maxPolls = ctx.maxPolls): Promise<OperationResult> {
     const asyncOperation = reply.headers['azure-asyncoperation'];
     const location = reply.headers.location;
-    const provisioning = isRecord(reply.body) && isRecord(reply.body.properties) ? reply.body.properties.provisioningState : undefined;
-    // An Azure-AsyncOperation header means a long-running operation whatever the status code (as
-    // core-lro reads it): a 201 with it and no provisioningState is still running.
-    const running = reply.status === 202 || asyncOperation !== undefined || (typeof provisioning === 'string' && !TERMINAL_STATES.has(provisioning.toLowerCase()));
-    if (!running || (asyncOperation === undefined && location === undefined)) return reply.body;
-    let delay = pollDelay(reply);
-    if (asyncOperation !== undefined) {
-      const url = followUrl(asyncOperation, 'Azure-AsyncOperation', apiVersion);
-      for (let poll = 0; poll < maxPolls; poll++) {
-        await sleep(delay);
-        const status = await send({ method: 'GET', url, kind: 'read' });
-        const state = isRecord(status.body) && typeof status.body.status === 'string' ? status.body.status : 'InProgress';
-        if (state.toLowerCase() === 'succeeded') {
-          // For POST actions the result sits behind Location; a PUT's result is re-read by the caller.
-          if (location === undefined) return undefined;
-          const result = await send({ method: 'GET', url: followUrl(location, 'Location', apiVersion), kind: 'read' });
-          return result.body;
-        }
-        if (TERMINAL_STATES.has(state.toLowerCase())) throw operationFailed(url.pathname, status.body, state);
-        delay = pollDelay(status);
-      }
-      throw pollsExhausted(url.pathname);
-    }
-    const url = followUrl(location as string, 'Location', apiVersion);
-    for (let poll = 0; poll < maxPolls; poll++) {
+    // A polling header means a long-running operation whatever the status code (as core-lro reads
+    // it); a 202 without one has nothing to poll, and the caller reads the resource instead.
+    if (asyncOperation === undefined && (location === undefined || reply.status !== 202)) return { state: 'done', body: reply.body, polls: 0 };
+    const viaAsync = asyncOperation !== undefined;
+    const url = followUrl(viaAsync ? asyncOperation : (location as string), viaAsync ? 'Azure-AsyncOperation' : 'Location', apiVersion);
+    let delay = delayAfter(reply);
+    for (let poll = 1; poll <= maxPolls; poll++) {
       await sleep(delay);
-      const result = await send({ method: 'GET', url, kind: 'read' });
-      if (result.status !== 202) return result.body;
-      delay = pollDelay(result);
+      const answer = await send({ method: 'GET', url, kind: 'read' });
+      delay = delayAfter(answer);
+      // Location answers 202 while running; 200/204 without a status word is the result itself.
+      if (!viaAsync && answer.status === 202) continue;
+      const word = stateOfBody(answer.body);
+      if (!viaAsync && word === undefined) return { state: 'done', body: answer.body, polls: poll };
+      const state = classifyState(word);
+      if (state === 'running') continue;
+      if (state === 'failed') {
+        const { code, message } = armErrorBody(answer.body);
+        return { state: 'failed', code: code ?? `LongRunningOperation${word ?? 'Failed'}`, message: message ?? `the operation ended ${word ?? 'Failed'}`, path: url.pathname, polls: poll };
+      }
+      // For POST actions the result sits behind Location; a PUT's result is read by the caller.
+      if (viaAsync && location !== undefined && reply.status === 202) {
+        const result = await send({ method: 'GET', url: followUrl(location, 'Location', apiVersion), kind: 'read' });
+        return { state: 'done', body: result.body, polls: poll };
+      }
+      return { state: 'done', body: viaAsync ? undefined : answer.body, polls: poll };
     }
-    throw pollsExhausted(url.pathname);
-  };
+    return { state: 'running', reason: `the operation was still running after ${maxPolls} polls of ${url.pathname}`, polls: maxPolls };
+  }
+
+  async function completeLongRunning(reply: Reply, apiVersion: string): Promise<unknown> {
+    const result = await awaitOperation(reply, apiVersion);
+    if (result.state === 'done') return result.body;
+    const running = result.state === 'running';
+    throw new ArmError({
+      method: 'GET',
+      path: running ? '' : result.path,
+      httpStatus: undefined,
+      code: running ? 'LongRunningOperationTimeout' : result.code,
+      armMessage: running ? result.reason : result.message,
+      requestId: undefined,
+      correlationId: undefined,
+      transient: running,
+      retryAfterMs: undefined,
+      hint: running ? 'The operation may still complete; it is read again on the next event or sweep.' : 'Azure accepted the request but the operation did not succeed.',
+    });
+  }
+
+  return { awaitOperation, completeLongRunning };
 }

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   pending: { summary: 'the review queue: connections waiting for a person, with the last decision', load: () => import('./commands/pending.js') },
   approve: { summary: "a person's approval of one Pending connection, recorded with who and why", load: () => import('./commands/approve.js') },
   reject: { summary: "a person's rejection of one Pending connection, recorded with who and why", load: () => import('./commands/reject.js') },
+  types: { summary: 'the provider resource types linkgate governs, with api-version and behaviour', load: () => import('./commands/types.js') },
   emulator: { summary: 'run the local ARM emulator (a test double of ARM)', load: () => import('./commands/emulator.js') },
 };
 

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createArmClient, type ArmClientOptions } from '../../src/arm/arm-client.js';
 import { ArmError, InvalidArmIdError } from '../../src/arm/arm-error.js';
-import { UnknownResourceTypeError } from '../../src/arm/resource-types.js';
+import { lookupResourceType, UnknownResourceTypeError } from '../../src/arm/resource-types.js';
 import type { ArmClient, ArmConnection } from '../../src/arm/types.js';
 import { createLogger, silentLogger } from '../../src/log/create-logger.js';
 import { readFixture, type ArmExample } from '../support/fixtures.js';
@@ -20,6 +20,12 @@ const CONSUMER_SUB = '22222222-2222-2222-2222-222222222222';
 const TENANT = '4444aaaa-4444-4444-4444-444444444444';
 const RG = `/subscriptions/${SUB}/resourceGroups/rg1`;
 const PLS = `${RG}/providers/Microsoft.Network/privateLinkServices/pls1`;
+/** The api-version the type table gives a type (resource-type-data.ts). */
+function apiVersionOf(type: string): string {
+  const entry = lookupResourceType(type);
+  if (entry === undefined) throw new Error(`${type} is not in the type table`);
+  return entry.apiVersion;
+}
 const ENDPOINT = `/subscriptions/${CONSUMER_SUB}/resourceGroups/rg2/providers/Microsoft.Network/privateEndpoints/pe1`;
 
 interface Recorded {
@@ -152,7 +158,7 @@ describe('listing connections', () => {
     const firstPage = (ok200(fixture) as { value: ArmConnection[] }).value;
     arm.on('GET', `${PLS}/privateEndpointConnections`, (req, res) => {
       if (req.query.get('page') === '2') return json(res, 200, { value: [connection(PLS, 'c3')] });
-      json(res, 200, { value: firstPage, nextLink: `${arm.url}${PLS}/privateEndpointConnections?api-version=2024-05-01&page=2` });
+      json(res, 200, { value: firstPage, nextLink: `${arm.url}${PLS}/privateEndpointConnections?api-version=${apiVersionOf('Microsoft.Network/privateLinkServices')}&page=2` });
     });
     const { client: c } = client(arm);
     const list = await c.listConnections(PLS);
@@ -160,7 +166,7 @@ describe('listing connections', () => {
     expect(list[0]).toEqual(firstPage[0]);
     expect(arm.requests).toHaveLength(2);
     for (const req of arm.requests) {
-      expect(req.query.get('api-version')).toBe('2024-05-01');
+      expect(req.query.get('api-version')).toBe(apiVersionOf('Microsoft.Network/privateLinkServices'));
       expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
     }
   });
@@ -172,7 +178,7 @@ describe('listing connections', () => {
     const { client: c } = client(arm);
     const list = await c.listConnections(vault);
     expect(list.map((x) => x.properties?.privateLinkServiceConnectionState?.status)).toEqual(['Pending', 'Approved']);
-    expect(nth(arm.requests, 0).query.get('api-version')).toBe('2024-04-01');
+    expect(nth(arm.requests, 0).query.get('api-version')).toBe(apiVersionOf('Microsoft.RecoveryServices/vaults'));
   });
 
   it('accepts the bare array IoT Hub answers', async () => {
@@ -265,7 +271,7 @@ describe('approving and rejecting', () => {
     const current = connection(target, 'pec1', 'Pending', '"etag-7"');
     const approved = connection(target, 'pec1', 'Approved', '"etag-8"');
     arm.on('PUT', current.id, (_req, res) =>
-      json(res, 202, undefined, { 'azure-asyncoperation': `${arm.url}/subscriptions/${SUB}/providers/Microsoft.KeyVault/operations/op1?api-version=2023-07-01`, 'retry-after': '3' }),
+      json(res, 202, undefined, { 'azure-asyncoperation': `${arm.url}/subscriptions/${SUB}/providers/Microsoft.KeyVault/operations/op1?api-version=${apiVersionOf('Microsoft.KeyVault/vaults')}`, 'retry-after': '3' }),
     );
     arm.on('GET', `/subscriptions/${SUB}/providers/Microsoft.KeyVault/operations/op1`, (_req, res, n) =>
       json(res, 200, { status: n < 2 ? 'InProgress' : 'Succeeded' }, n < 2 ? { 'retry-after': '1' } : {}),
@@ -274,11 +280,11 @@ describe('approving and rejecting', () => {
     const { client: c, sleeps } = client(arm);
     const result = await c.setConnectionStatus({ connection: current, status: 'Approved', description: 'x'.repeat(500) });
 
-    expect(result).toEqual({ connection: approved, httpStatus: 202, armRequestId: 'req-1' });
+    expect(result).toEqual({ connection: approved, httpStatus: 202, armRequestId: 'req-1', outcome: { kind: 'succeeded' } });
     const put = nth(arm.requests, 0);
     expect(put.method).toBe('PUT');
     expect(put.headers['if-match']).toBe('"etag-7"');
-    expect(put.query.get('api-version')).toBe('2023-07-01');
+    expect(put.query.get('api-version')).toBe(apiVersionOf('Microsoft.KeyVault/vaults'));
     const fixture = readFixture<ArmExample>('arm-examples/PrivateLinkServiceUpdatePrivateEndpointConnection.json');
     const fixtureBody = fixture.parameters.parameters as { properties: Record<string, unknown> };
     const body = put.body as { properties: { privateEndpoint: unknown; privateLinkServiceConnectionState: Record<string, string> } };
@@ -392,7 +398,7 @@ describe('approving and rejecting', () => {
     expect(arm.requests[0]).toMatchObject({ method: 'PATCH' });
   });
 
-  it('approves on AOSM with the POST action and polls Location; the operation is the confirmation (no re-list)', async () => {
+  it('approves on AOSM with the POST action, polls Location, then confirms by listing the store\'s endpoints', async () => {
     const arm = await startArm();
     const store = `${RG}/providers/Microsoft.HybridNetwork/publishers/pub1/artifactStores/store1`;
     const location = `/subscriptions/${SUB}/providers/Microsoft.HybridNetwork/locations/eastus/operationResults/op9`;
@@ -403,8 +409,9 @@ describe('approving and rejecting', () => {
     const current: ArmConnection = { id: `${store}/privateEndpointConnections/pe1`, properties: { privateEndpoint: { id: ENDPOINT } } };
     const result = await c.setConnectionStatus({ connection: current, status: 'Approved', description: 'ok' });
     expect(arm.requests[0]).toMatchObject({ method: 'POST', body: { manualPrivateEndPointConnections: [{ id: ENDPOINT }] } });
-    expect(arm.requests.map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual(['POST approveprivateendpoints', 'GET op9', 'GET op9']);
+    expect(arm.requests.map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual(['POST approveprivateendpoints', 'GET op9', 'GET op9', 'POST listPrivateEndPoints']);
     expect(result.httpStatus).toBe(202);
+    expect(result.outcome).toEqual({ kind: 'succeeded' });
     expect(result.connection?.properties?.privateLinkServiceConnectionState?.status).toBe('Approved');
   });
 

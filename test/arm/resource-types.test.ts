@@ -60,8 +60,8 @@ describe('resource-type registry', () => {
     expect(resourceTypeOf(idOf(type))).toBe(entry);
   });
 
-  it('uses Network 2024-05-01 for Private Link Services and the AOSM POST actions for artifact stores', () => {
-    expect(RESOURCE_TYPES.get('microsoft.network/privatelinkservices')).toMatchObject({ apiVersion: '2024-05-01', list: 'collection', action: 'put' });
+  it('uses Network 2025-09-01 for Private Link Services and the AOSM POST actions for artifact stores', () => {
+    expect(RESOURCE_TYPES.get('microsoft.network/privatelinkservices')).toMatchObject({ apiVersion: '2025-09-01', list: 'collection', action: 'put', etag: true });
     expect(RESOURCE_TYPES.get('microsoft.hybridnetwork/publishers/artifactstores')).toMatchObject({ apiVersion: '2024-04-15', list: 'aosm-post', action: 'aosm-post' });
   });
 
@@ -71,8 +71,8 @@ describe('resource-type registry', () => {
   });
 
   it('knows that Storage spells actionRequired', () => {
-    expect(lookupResourceType('Microsoft.Storage/storageAccounts')?.actionsRequiredField).toBe('actionRequired');
-    expect(lookupResourceType('Microsoft.KeyVault/vaults')?.actionsRequiredField).toBe('actionsRequired');
+    expect(lookupResourceType('Microsoft.Storage/storageAccounts')?.actions).toBe('actionRequired');
+    expect(lookupResourceType('Microsoft.KeyVault/vaults')?.actions).toBe('actionsRequired');
   });
 
   it('looks types up case-insensitively', () => {
@@ -92,7 +92,7 @@ describe('resource-type registry', () => {
     expect(caught).toBeInstanceOf(LinkgateError);
     const error = caught as UnknownResourceTypeError;
     expect(error.message).toContain('Contoso.Widgets/gadgets');
-    expect(error.hint).toContain('add it to src/arm/resource-types.ts');
+    expect(error.hint).toContain('add it to src/arm/resource-type-data.ts');
   });
 
   it('refuses junk and non-resource IDs with a typed error', () => {

@@ -153,7 +153,7 @@ describe('fuzz: listings through reconcileTarget', () => {
           getNetworkInterface: async () => ({ readable: false, httpStatus: 403, reason: 'fuzz' }),
           setConnectionStatus: async (request) => {
             writes.push(request.connection);
-            return { connection: { ...request.connection, properties: { ...request.connection.properties, privateLinkServiceConnectionState: { status: request.status } } }, httpStatus: 200 };
+            return { connection: { ...request.connection, properties: { ...request.connection.properties, privateLinkServiceConnectionState: { status: request.status } } }, httpStatus: 200, outcome: { kind: 'succeeded' } };
           },
           homeTenantOf: async () => undefined,
           queryResourceGraph: async function* () {},

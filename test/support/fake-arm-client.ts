@@ -145,7 +145,7 @@ export function createFakeArm(): FakeArm {
       };
       found.list[found.index] = updated;
       writes.push({ connectionId: current.id, status: request.status, etag: request.connection.etag });
-      return { connection: clone(updated), httpStatus: 200, armRequestId: `req-${writes.length}` };
+      return { connection: clone(updated), httpStatus: 200, armRequestId: `req-${writes.length}`, outcome: { kind: 'succeeded' } };
     },
     async homeTenantOf(subscriptionId) {
       maybeFail('tenant', subscriptionId);
