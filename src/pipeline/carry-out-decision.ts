@@ -5,6 +5,7 @@
  * written to ARM (the store's error propagates and the invocation fails).
  */
 import type { ConnectionStatus, SetStatusResult } from '../arm/types.js';
+import { WriteInProgressError } from '../arm/write-outcome.js';
 import type { AuditRecord } from '../audit/types.js';
 import type { Logger } from '../log/create-logger.js';
 import type { Decision } from '../policy/types.js';
@@ -70,6 +71,16 @@ export async function carryOutDecision(input: DecisionToCarryOut, deps: Reconcil
     await finish(action);
     log.error({ err: error, decision: decision.decision }, 'ARM refused the decision');
     return 'failed';
+  }
+
+  if (result.outcome.kind === 'in-progress') {
+    // Azure took the write and is still carrying it out (Approving, Updating, an operation
+    // running): not a failure. The claim keeps its lease, so nobody writes again; the invocation
+    // fails as transient and the record is finished from what ARM shows once the lease ends.
+    const pending: AuditRecord['action'] = { status: 'pending', httpStatus: result.httpStatus, error: `in progress: ${result.outcome.reason}` };
+    if (result.armRequestId !== undefined) pending.armRequestId = result.armRequestId;
+    await finish(pending, claimed.leaseUntil === undefined ? {} : { leaseUntil: claimed.leaseUntil });
+    throw new WriteInProgressError(connection.id, result.outcome.reason);
   }
 
   // The write is done. If completing the record fails now, it stays 'pending' with its lease and the
