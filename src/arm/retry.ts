@@ -60,7 +60,13 @@ export interface RetryEvent {
  * Runs `operation` until it succeeds, fails permanently, or `maxAttempts` is reached; the last
  * error is rethrown unchanged. `operation` receives the one-based attempt number.
  */
-export async function withRetry<T>(operation: (attempt: number) => Promise<T>, policy: RetryPolicy, onRetry?: (event: RetryEvent) => void): Promise<T> {
+export async function withRetry<T>(
+  operation: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  onRetry?: (event: RetryEvent) => void,
+  /** A caller's veto for a failure that would otherwise be retried. */
+  mayRetry: (error: unknown) => boolean = () => true,
+): Promise<T> {
   const attempts = Math.max(1, Math.floor(policy.maxAttempts));
   for (let attempt = 1; ; attempt++) {
     try {
@@ -68,7 +74,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, p
     } catch (error) {
       if (attempt >= attempts) throw error;
       const delayMs = retryDelayMs(error, attempt - 1, policy);
-      if (delayMs === undefined) throw error;
+      if (delayMs === undefined || !mayRetry(error)) throw error;
       onRetry?.({ attempt, delayMs, error });
       await policy.sleep(delayMs);
     }

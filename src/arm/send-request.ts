@@ -18,6 +18,17 @@ export interface Call {
   anonymous?: boolean;
   /** Error statuses returned to the caller instead of thrown. */
   accept?: readonly number[];
+  /**
+   * false: a failure without an answer (reset, timeout, 408) is not retried here. For writes no
+   * If-Match protects: the first attempt may have landed, and only a read can tell.
+   */
+  retryUnanswered?: boolean;
+}
+
+/** No answer, or ARM's own "timed out": whether the request was carried out is unknown. */
+function unanswered(error: unknown): boolean {
+  const status = (error as Partial<ArmError> | undefined)?.httpStatus;
+  return status === undefined || status === 408;
 }
 
 export interface Reply {
@@ -117,6 +128,6 @@ export function createSender(ctx: SenderContext): Send {
     return withRetry((n) => attempt(call, n), retryPolicy, ({ attempt: n, delayMs, error }) => {
       const e = error as Partial<ArmError>;
       logger.warn({ method: call.method, path: call.url.pathname, attempt: n, delayMs, httpStatus: e.httpStatus, code: e.code, requestId: e.requestId }, 'arm request retried');
-    });
+    }, (error) => call.retryUnanswered !== false || !unanswered(error));
   };
 }

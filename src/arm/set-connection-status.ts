@@ -82,7 +82,17 @@ export function createStatusWriter(ctx: SetStatusContext): SetConnectionStatus {
     if (entry.action === 'none') throw new NotApprovableTypeError(entry);
     const endpoint = entry.action === 'aosm-post' ? parseEndpoint(req.connection.properties?.privateEndpoint?.id) : undefined;
     const request = writeRequestFor(entry, { connection: ref.id, target: ref.target, endpoint }, req.connection, req.status, String(req.description ?? ''));
-    const reply = await send({ method: request.method, url: urlFor(request.path, entry.apiVersion), kind: 'write', body: request.body, ...(request.headers === undefined ? {} : { headers: request.headers }) });
+    // Without If-Match a retried write after a lost answer could land twice: leave that to the
+    // caller, who reads the connection first (WriteOutcome 'unknown').
+    const guarded = request.headers?.['if-match'] !== undefined;
+    const reply = await send({
+      method: request.method,
+      url: urlFor(request.path, entry.apiVersion),
+      kind: 'write',
+      body: request.body,
+      retryUnanswered: guarded,
+      ...(request.headers === undefined ? {} : { headers: request.headers }),
+    });
     const requestId = reply.headers['x-ms-request-id'];
     const answered = { httpStatus: reply.status, ...(requestId === undefined ? {} : { armRequestId: requestId }) };
 

@@ -96,8 +96,8 @@ export interface ArmClient {
   getNetworkInterface(networkInterfaceId: string): Promise<NetworkInterfaceRead>;
   /**
    * Approves or rejects the way the type takes it (resource-type-data.ts: PUT, PATCH or AOSM's
-   * POST; only the fields its spec accepts; If-Match with the etag read, only on types whose
-   * connections carry one), follows the operation to its end within a bounded number of polls,
+   * POST; only the fields its spec accepts; If-Match with the etag read, only when the connection
+   * carries one: a write without it is not retried after a lost answer), follows the operation to its end within a bounded number of polls,
    * and reads the connection again. Returns `outcome` succeeded, in-progress or not-landed; throws
    * ArmError when ARM refused or did not answer (`writeOutcomeOfError` classifies it; 412 means
    * the connection changed under us: re-read and decide again), and NotApprovableTypeError for

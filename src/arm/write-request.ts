@@ -41,7 +41,8 @@ export function writeRequestFor(
   if (entry.privateEndpoint && privateEndpoint !== undefined) properties.privateEndpoint = privateEndpoint;
   properties.privateLinkServiceConnectionState = connectionStateFor(entry, status, description);
   const etag = connection.etag;
-  // If-Match only where the spec gives connections an etag: elsewhere there is none to match.
-  const headers = entry.etag && typeof etag === 'string' && etag.length > 0 ? { 'if-match': etag } : undefined;
+  // If-Match with the etag read, where the connection carries one (the spec gives connections an
+  // etag only on the types marked `etag`); elsewhere there is nothing to match.
+  const headers = typeof etag === 'string' && etag.length > 0 ? { 'if-match': etag } : undefined;
   return { method: entry.action === 'patch' ? 'PATCH' : 'PUT', path: ids.connection.text, body: { properties }, ...(headers === undefined ? {} : { headers }) };
 }

@@ -355,9 +355,7 @@ describe('every action style', () => {
 
     const [put] = requestsTo(emulator, 'PUT', id);
     expect(put?.apiVersion).toBe(STORAGE_ENTRY.apiVersion);
-    // Storage connections carry no etag in the spec: there is nothing for If-Match to protect.
-    expect(STORAGE_ENTRY.etag).toBe(false);
-    expect(put?.ifMatch).toBeUndefined();
+    expect(put?.ifMatch).toBe(before.etag);
     expectShapeLikeExample(put?.body, example.parameters['properties'], example.responses['200']?.body, STORAGE_ENTRY, pe('pe-sto-0'));
     expect(child(put?.body, 'properties', 'privateLinkServiceConnectionState')).not.toHaveProperty('actionsRequired');
   });
