@@ -54,10 +54,10 @@ export function writeOutcomeOfError(error: unknown): WriteOutcome {
  */
 export class WriteInProgressError extends LinkgateError {
   override name = 'WriteInProgressError';
-  readonly code = 'WriteInProgress';
-  readonly transient = true;
   constructor(connectionId: string, reason: string) {
     super(`the write to ${connectionId} is still being carried out by Azure: ${reason}`, {
+      code: 'WriteInProgress',
+      transient: true,
       hint: 'Nothing to do: the connection is read again on the next delivery or sweep, and the decision is recorded once Azure shows it.',
     });
   }

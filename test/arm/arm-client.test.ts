@@ -239,14 +239,14 @@ describe('reading one connection and an endpoint', () => {
     expect(await c.getConnection(`${PLS}/privateEndpointConnections/gone`)).toBeUndefined();
   });
 
-  it('reads a private endpoint with api-version 2024-05-01', async () => {
+  it("reads a private endpoint with the Network api-version of the type table", async () => {
     const arm = await startArm();
     const fixture = readFixture<ArmExample>('arm-examples/PrivateEndpointGet.json');
     arm.on('GET', ENDPOINT, (_req, res) => json(res, 200, ok200(fixture)));
     const { client: c } = client(arm);
     const read = await c.getPrivateEndpoint(ENDPOINT);
     expect(read).toEqual({ readable: true, endpoint: ok200(fixture) });
-    expect(nth(arm.requests, 0).query.get('api-version')).toBe('2024-05-01');
+    expect(nth(arm.requests, 0).query.get('api-version')).toBe(apiVersionOf('Microsoft.Network/privateLinkServices'));
   });
 
   it('reports a 403 endpoint as unreadable, not as an error', async () => {
