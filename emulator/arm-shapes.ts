@@ -1,10 +1,11 @@
 /** The JSON shapes ARM answers with: connections, consumers' private endpoints, target resources and subscriptions. */
 import { lastSegment } from './arm-answer.js';
+import { networkInterfaceIdOf } from './network-interfaces.js';
 import { etagFor, type EmulatedConnection, type PrivateEndpoint, type ProviderResource } from './world-types.js';
 
 /** A connection as ARM answers it. Storage spells `actionRequired`; everyone else `actionsRequired`. */
 export function connectionToArm(provider: ProviderResource, connection: EmulatedConnection, provisioningState = 'Succeeded'): Record<string, unknown> {
-  const state: Record<string, string> = { status: connection.status, description: connection.description };
+  const state: Record<string, string | null> = { status: connection.status, description: connection.description };
   const storage = provider.type.toLowerCase().startsWith('microsoft.storage/');
   state[storage ? 'actionRequired' : 'actionsRequired'] = connection.actionsRequired ?? 'None';
   return {
@@ -23,6 +24,7 @@ export function connectionToArm(provider: ProviderResource, connection: Emulated
 /** A consumer's private endpoint as Microsoft.Network answers it (fixtures/arm-examples/PrivateEndpointGet.json). */
 export function endpointToArm(endpoint: PrivateEndpoint, stateOf: (targetId: string) => EmulatedConnection | undefined): Record<string, unknown> {
   const name = lastSegment(endpoint.id);
+  const listed = endpoint.listsIpAddresses === false ? [] : endpoint.ipAddresses;
   const links = (manual: boolean): Record<string, unknown>[] =>
     endpoint.connectsTo
       .filter((link) => link.manual === manual)
@@ -57,10 +59,10 @@ export function endpointToArm(endpoint: PrivateEndpoint, stateOf: (targetId: str
       privateLinkServiceConnections: links(false),
       manualPrivateLinkServiceConnections: links(true),
       subnet: { id: endpoint.subnetId },
-      networkInterfaces: [{ id: endpoint.id.replace(/\/providers\/Microsoft\.Network\/privateEndpoints\/.*$/iu, `/providers/Microsoft.Network/networkInterfaces/${name}.nic`) }],
-      customDnsConfigs: endpoint.ipAddresses.length === 0 ? [] : [{ fqdn: `${name}.privatelink.example`, ipAddresses: [...endpoint.ipAddresses] }],
+      networkInterfaces: [{ id: networkInterfaceIdOf(endpoint) }],
+      customDnsConfigs: listed.length === 0 ? [] : [{ fqdn: `${name}.privatelink.example`, ipAddresses: [...listed] }],
       applicationSecurityGroups: [],
-      ipConfigurations: endpoint.ipAddresses.map((ip, index) => ({
+      ipConfigurations: listed.map((ip, index) => ({
         name: `ipconfig${index}`,
         properties: { groupId: 'default', memberName: `member${index}`, privateIPAddress: ip },
       })),

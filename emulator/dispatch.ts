@@ -3,6 +3,7 @@ import { armError, lastSegment, subscriptionOfPath, type Answer } from './arm-an
 import { endpointToArm, providerToArm, subscriptionToArm } from './arm-shapes.js';
 import type { AsyncOperations } from './async-operations.js';
 import { findConnection, type ConnectionWrites } from './connection-writes.js';
+import { answerNetworkInterface } from './network-interfaces.js';
 import { graphQuery } from './resource-graph.js';
 import type { Route } from './routes.js';
 import type { WorldIndex } from './world-index.js';
@@ -74,6 +75,8 @@ export function dispatch(ctx: DispatchContext, request: RoutedRequest): Answer {
         }),
       };
     }
+    case 'networkInterface':
+      return answerNetworkInterface(method, r.endpoint, path);
     case 'provider': {
       if (method !== 'GET') return notAllowed();
       const p = r.provider;

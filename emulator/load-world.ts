@@ -51,14 +51,15 @@ function readConnection(raw: unknown, path: string, targetId: string, check: Che
   const privateEndpointId = check.armId(raw['privateEndpointId'], `${path}.privateEndpointId`, true);
   const status = raw['status'];
   if (!EMULATED_STATUSES.includes(status as EmulatedStatus)) check.add(`${path}.status`, `must be one of ${EMULATED_STATUSES.join(', ')}`);
-  const description = raw['description'] ?? '';
-  if (typeof description !== 'string') check.add(`${path}.description`, 'must be a string');
+  // null: the provider side shows no message, as PaaS types do (DESIGN §9).
+  const description = raw['description'] === null ? null : (raw['description'] ?? '');
+  if (description !== null && typeof description !== 'string') check.add(`${path}.description`, 'must be a string or null');
   if (raw['description'] === undefined) check.withoutDescription.add(raw);
   const connection: EmulatedConnection = {
     name,
     privateEndpointId,
     status: status as EmulatedStatus,
-    description: String(description),
+    description: description === null ? null : String(description),
     etag: typeof raw['etag'] === 'string' && raw['etag'] !== '' ? raw['etag'] : etagFor(`${targetId.toLowerCase()}/${name.toLowerCase()}#0`),
   };
   if (raw['actionsRequired'] !== undefined) {
@@ -105,7 +106,7 @@ function readEndpoint(raw: unknown, path: string, check: Checker): PrivateEndpoi
     check.add(path, 'must be an object');
     return undefined;
   }
-  check.unknownFields(raw, ['id', 'subnetId', 'ipAddresses', 'readable', 'connectsTo'], path);
+  check.unknownFields(raw, ['id', 'subnetId', 'ipAddresses', 'listsIpAddresses', 'readable', 'nicReadable', 'connectsTo'], path);
   const id = check.armId(raw['id'], `${path}.id`, true);
   const parsed = parseArmId(id);
   if (parsed.ok && parsed.id.resourceType?.toLowerCase() !== 'microsoft.network/privateendpoints') {
@@ -117,9 +118,11 @@ function readEndpoint(raw: unknown, path: string, check: Checker): PrivateEndpoi
     ipAddresses: check.array(raw['ipAddresses'], `${path}.ipAddresses`).map((ip, index) => check.string(ip, `${path}.ipAddresses[${index}]`)),
     connectsTo: [],
   };
-  if (raw['readable'] !== undefined) {
-    if (typeof raw['readable'] !== 'boolean') check.add(`${path}.readable`, 'must be a boolean');
-    else endpoint.readable = raw['readable'];
+  for (const flag of ['readable', 'listsIpAddresses', 'nicReadable'] as const) {
+    const value = raw[flag];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') check.add(`${path}.${flag}`, 'must be a boolean');
+    else endpoint[flag] = value;
   }
   check.array(raw['connectsTo'], `${path}.connectsTo`).forEach((link, index) => {
     const linkPath = `${path}.connectsTo[${index}]`;

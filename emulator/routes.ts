@@ -1,5 +1,6 @@
 /** Which emulated ARM operation a request path names, and how fault rules and the log classify it. */
 import type { AosmAction } from './connection-writes.js';
+import { endpointIdOfNetworkInterface } from './network-interfaces.js';
 import type { EmulatedOperation } from './fault-rules.js';
 import type { WorldIndex } from './world-index.js';
 import { ARTIFACT_STORE_TYPE, type PrivateEndpoint, type ProviderResource } from './world-types.js';
@@ -9,6 +10,7 @@ export type Route =
   | { kind: 'graph' }
   | { kind: 'operation'; which: 'status' | 'result'; operationId: string }
   | { kind: 'endpoint'; endpoint: PrivateEndpoint | undefined }
+  | { kind: 'networkInterface'; endpoint: PrivateEndpoint | undefined }
   | { kind: 'provider'; provider: ProviderResource }
   | { kind: 'collection'; provider: ProviderResource }
   | { kind: 'connection'; provider: ProviderResource; name: string }
@@ -42,6 +44,10 @@ export function routeOf(path: string, index: WorldIndex): Route {
   if (segments.length >= 2 && segments.at(-2) === 'privateendpoints' && segments.at(-3) === 'microsoft.network') {
     return { kind: 'endpoint', endpoint: index.endpoint(lower) };
   }
+  if (segments.length >= 2 && segments.at(-2) === 'networkinterfaces' && segments.at(-3) === 'microsoft.network') {
+    const endpointId = endpointIdOfNetworkInterface(lower);
+    return { kind: 'networkInterface', endpoint: endpointId === undefined ? undefined : index.endpoint(endpointId) };
+  }
   return { kind: 'unknown' };
 }
 
@@ -54,6 +60,7 @@ export function operationOf(method: string, r: Route): EmulatedOperation {
     case 'operation':
       return 'poll';
     case 'endpoint':
+    case 'networkInterface':
       return 'endpoint';
     case 'provider':
     case 'collection':
