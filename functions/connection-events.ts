@@ -6,6 +6,7 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
 import { handleEventsOrThrow } from '../src/pipeline/handle-events.js';
 import { sharedRuntime } from '../src/runtime/create-runtime.js';
+import { messageOf } from '../src/errors/linkgate-error.js';
 import { closeRuntimeOnAppTerminate } from '../src/runtime/functions-settings.js';
 import { deliveredFromHost } from './host-event.js';
 
@@ -23,7 +24,7 @@ export async function connectionEvents(event: EventGridEvent, context: Invocatio
     const outcome = await handleEventsOrThrow([parsed.event], runtime.pipeline);
     context.log(`linkgate: event ${event.id} → ${outcome.targets.length} target(s) reconciled`);
   } catch (error) {
-    context.error(`linkgate: event ${event.id} failed and will be retried: ${error instanceof Error ? error.message : String(error)}`);
+    context.error(`linkgate: event ${event.id} failed and will be retried: ${messageOf(error)}`);
     throw error;
   }
 }

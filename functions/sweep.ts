@@ -6,6 +6,7 @@
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { sharedRuntime } from '../src/runtime/create-runtime.js';
+import { messageOf } from '../src/errors/linkgate-error.js';
 import { closeRuntimeOnAppTerminate, sweepSchedule } from '../src/runtime/functions-settings.js';
 import { runSweep } from '../src/sweep/run-sweep.js';
 
@@ -17,7 +18,7 @@ export async function sweep(timer: Timer, context: InvocationContext): Promise<v
     context.log(`linkgate sweep${timer.isPastDue ? ' (past due)' : ''}: ${JSON.stringify(summary.totals)}`);
     if (summary.totals.errors > 0) throw new Error(`sweep finished with ${summary.totals.errors} error(s): ${summary.errors.slice(0, 3).join('; ')}`);
   } catch (error) {
-    context.error(`linkgate sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+    context.error(`linkgate sweep failed: ${messageOf(error)}`);
     throw error;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { messageOf } from '../errors/linkgate-error.js';
 import { ConfigError, type ConfigProblem } from './read-config.js';
 
 export const LOCAL_SETTINGS_FILE = 'local.settings.json';
@@ -27,7 +28,7 @@ export function parseLocalSettings(path: string, text: string): LocalSettings {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw invalid(path, `is not valid JSON (${error instanceof Error ? error.message : String(error)}); it should be {"IsEncrypted": false, "Values": {"NAME": "value"}}`);
+    throw invalid(path, `is not valid JSON (${messageOf(error)}); it should be {"IsEncrypted": false, "Values": {"NAME": "value"}}`);
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw invalid(path, 'should be a JSON object such as {"IsEncrypted": false, "Values": {"NAME": "value"}}');
@@ -58,7 +59,7 @@ export async function readLocalSettings(cwd: string, read: (path: string) => Pro
     text = await read(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw invalid(path, `cannot be read (${error instanceof Error ? error.message : String(error)})`);
+    throw invalid(path, `cannot be read (${messageOf(error)})`);
   }
   return parseLocalSettings(path, text);
 }

@@ -5,7 +5,7 @@
  * with one line saying which chain was tried and what to do.
  */
 import type { TokenCredential } from '@azure/identity';
-import { LinkgateError } from '../errors/linkgate-error.js';
+import { LinkgateError, messageOf } from '../errors/linkgate-error.js';
 
 /** DefaultAzureCredential's chain in @azure/identity 4, in order; used when the error does not name them. */
 const DEFAULT_CHAIN = [
@@ -21,8 +21,8 @@ const DEFAULT_CHAIN = [
 export class CredentialUnavailableError extends LinkgateError {
   override name = 'CredentialUnavailableError';
   constructor(message: string, cause: unknown) {
-    // Exit 2: a configuration error, like a bad setting. No hint line: the message says what to do.
-    super(message, { exitCode: 2, cause });
+    // Not transient, exit 2: a configuration error, like a bad setting. No hint line: the message says what to do.
+    super(message, { code: 'CredentialUnavailable', transient: false, exitCode: 2, cause });
   }
 }
 
@@ -42,7 +42,7 @@ export function credentialsTried(error: unknown): string[] {
   const errors = (error as { errors?: unknown }).errors;
   if (!Array.isArray(errors)) return [];
   const names = errors.map((e) => {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = messageOf(e);
     return /\b([A-Za-z]+Credential)\b/u.exec(message)?.[1] ?? TOOL_PHRASES.find(([phrase]) => phrase.test(message))?.[1];
   });
   return names.filter((n): n is string => n !== undefined);
@@ -69,7 +69,7 @@ export async function checkArmCredential(credential: TokenCredential, scope: str
   }
   const tried = credentialsTried(failure);
   const chain = tried.length > 0 ? tried : label === 'DefaultAzureCredential' ? DEFAULT_CHAIN : [label];
-  const why = tried.length > 0 ? 'none of them produced a token' : firstLine(failure instanceof Error ? failure.message : String(failure));
+  const why = tried.length > 0 ? 'none of them produced a token' : firstLine(messageOf(failure));
   throw new CredentialUnavailableError(
     `no Azure credential for ${scope}: ${label} tried ${chain.join(', ')} and ${tried.length > 0 ? why : `failed (${why})`}; ` +
       'run `az login` (in Azure: give the app a managed identity), or for the local ARM emulator set LINKGATE_ARM_ENDPOINT and LINKGATE_ARM_TOKEN',

@@ -45,6 +45,7 @@ describe('checkArmCredential', () => {
     expect(error.message).toContain('DefaultAzureCredential tried EnvironmentCredential, ManagedIdentityCredential, AzureCliCredential, AzureDeveloperCliCredential and none of them produced a token');
     expect(error.message).toMatch(/az login.*LINKGATE_ARM_TOKEN/u);
     expect(error.exitCode).toBe(2);
+    expect([error.code, error.transient]).toEqual(['CredentialUnavailable', false]);
     expect(error.hint).toBeUndefined();
     expect(error.message.length).toBeLessThan(400);
   });
