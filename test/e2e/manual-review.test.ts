@@ -69,6 +69,11 @@ describe('manual review', () => {
       reasons: manualRecord.reasons,
     });
     expect(item.reasons.length).toBeGreaterThan(0);
+    const table = await runCli(['pending'], { env });
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain(chosen.id.split('/').at(-1)!);
+    expect(table.stdout).toContain(`manual (${manualRecord.policy})`);
+    expect(table.stderr).toContain(`${MANUAL.length} waiting`);
 
     const reason = 'CHG900001 partner onboarding signed off by payments';
     const approve = await runCli(['approve', chosen.id, '--reason', reason, '--as', 'alice'], { env });
