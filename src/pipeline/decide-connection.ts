@@ -38,7 +38,7 @@ export async function decideConnection(
     await appendOnce(record, deps);
     log.info({ decision: decision.decision, policy: decision.policy, dryRun: deps.dryRun, reasons: decision.reasons }, 'decided; nothing to write');
     if (wanted !== undefined) return wanted === 'Approved' ? 'wouldApprove' : 'wouldReject';
-    return decision.decision === 'manual' ? 'manual' : 'ignored';
+    return decision.decision === 'manual' ? 'manual' : 'auditOnly';
   }
   return carryOutDecision({ connection, decision, record, wanted, startedMs }, deps, log);
 }

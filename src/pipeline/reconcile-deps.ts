@@ -26,7 +26,10 @@ export type ConnectionResult =
   | 'approved'
   | 'rejected'
   | 'manual'
+  /** Not governed by any enforce or audit policy: nothing decided, nothing recorded. */
   | 'ignored'
+  /** Governed by audit-mode policies only: their shadow results recorded, nothing to write. */
+  | 'auditOnly'
   /** Decided approve or reject and recorded, but not written: a dry run. */
   | 'wouldApprove'
   | 'wouldReject'
@@ -51,7 +54,7 @@ export interface TargetOutcome {
 }
 
 export function emptyResults(): ResultCounts {
-  return { approved: 0, rejected: 0, manual: 0, ignored: 0, wouldApprove: 0, wouldReject: 0, owned: 0, failed: 0 };
+  return { approved: 0, rejected: 0, manual: 0, ignored: 0, auditOnly: 0, wouldApprove: 0, wouldReject: 0, owned: 0, failed: 0 };
 }
 
 export function emptyOutcome(target: ArmId): TargetOutcome {

@@ -8,17 +8,23 @@ export interface SweepTotals {
   approved: number;
   rejected: number;
   manual: number;
+  /** Pending connections only audit-mode policies govern (shadow results recorded, nothing written). */
+  auditOnly: number;
+  /** Pending connections on a swept target that no policy governs. */
+  ungoverned: number;
   /** Dry run: what would have been approved and rejected (recorded with enforced=false, not written). */
   wouldApprove: number;
   wouldReject: number;
   /** Owned by another worker or already decided. */
   owned: number;
   drift: number;
+  /** Decisions that could not be carried out (also counted in errors). */
+  failed: number;
   errors: number;
 }
 
 export function emptyTotals(): SweepTotals {
-  return { targets: 0, connections: 0, pending: 0, approved: 0, rejected: 0, wouldApprove: 0, wouldReject: 0, manual: 0, owned: 0, drift: 0, errors: 0 };
+  return { targets: 0, connections: 0, pending: 0, approved: 0, rejected: 0, wouldApprove: 0, wouldReject: 0, manual: 0, auditOnly: 0, ungoverned: 0, owned: 0, drift: 0, failed: 0, errors: 0 };
 }
 
 /** Adds one reconciled target: its counts, and its errors and failed decisions as errors. */
@@ -29,6 +35,9 @@ export function addTargetOutcome(totals: SweepTotals, outcome: TargetOutcome): v
   totals.approved += results.approved;
   totals.rejected += results.rejected;
   totals.manual += results.manual;
+  totals.auditOnly += results.auditOnly;
+  totals.ungoverned += results.ignored;
+  totals.failed += results.failed;
   totals.wouldApprove += results.wouldApprove;
   totals.wouldReject += results.wouldReject;
   totals.owned += results.owned;

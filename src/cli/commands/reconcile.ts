@@ -9,15 +9,21 @@ import { parseCommandArgs } from '../parse-command-args.js';
 import { createProgress } from '../progress.js';
 import { renderTable } from '../render-table.js';
 
-export const HELP = `Usage: linkgate reconcile [--dry-run] [--revoke] [--json] [--policies DIR]
+export const HELP = `Usage: linkgate reconcile [--dry-run] [--yes] [--revoke] [--json] [--policies DIR]
 
 One sweep: finds every governed provider resource with private endpoint connections in
 LINKGATE_SWEEP_SCOPES (Resource Graph) and LINKGATE_SWEEP_TARGETS, decides every Pending
 connection as events would, and reports drift (Approved connections the policies would reject,
 Rejected ones they would approve).
 
+On a terminal, without --dry-run, it first shows the plan (each connection it would approve or
+reject, and how many Pending connections are manual, audit-only or ungoverned) and asks before
+writing to ARM; --yes skips the question (scripts, and anything not on a terminal, never ask).
+In the totals every Pending connection is counted in exactly one column.
+
 Options:
   --dry-run        decide and record with enforced=false; write nothing to ARM
+  --yes            do not ask before writing to ARM
   --revoke         act on drift (same as LINKGATE_SWEEP_REVOKE=true)
   --json           print the summary as JSON (no progress bar)
   --policies DIR   policy folder (default: $LINKGATE_POLICY_DIR or ./policies)
@@ -30,6 +36,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, {
       'dry-run': { type: 'boolean' },
       revoke: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
       json: { type: 'boolean' },
       policies: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -55,6 +62,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const [{ createRuntime }, { runSweep }] = await Promise.all([import('../../runtime/create-runtime.js'), import('../../sweep/run-sweep.js')]);
   const runtime = await createRuntime(config, { logger });
   try {
+    if (!config.dryRun && values.json !== true && values.yes !== true) {
+      const { confirmReconcile, isInteractive } = await import('../confirm-reconcile.js');
+      if (isInteractive(io) && !(await confirmReconcile(io, runtime.arm, runtime.policies, config.sweep))) {
+        io.stdout.write('nothing done\n');
+        return EXIT_OK;
+      }
+    }
     const summary = await runSweep(runtime, {
       logger,
       revoke: config.sweep.revoke,
@@ -69,8 +83,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const [approveHeader, rejectHeader, approvals, rejections] = config.dryRun ? ['would approve', 'would reject', t.wouldApprove, t.wouldReject] : ['approved', 'rejected', t.approved, t.rejected];
       io.stdout.write(
         renderTable(
-          ['targets', 'connections', 'pending', approveHeader, rejectHeader, 'manual', 'owned', 'drift', 'errors'],
-          [[t.targets, t.connections, t.pending, approvals, rejections, t.manual, t.owned, t.drift, t.errors].map(String)],
+          ['targets', 'connections', 'pending', approveHeader, rejectHeader, 'manual', 'audit-only', 'ungoverned', 'owned', 'failed', 'drift', 'errors'],
+          [[t.targets, t.connections, t.pending, approvals, rejections, t.manual, t.auditOnly, t.ungoverned, t.owned, t.failed, t.drift, t.errors].map(String)],
         ) + '\n',
       );
       if (config.dryRun) io.stdout.write('dry run: decisions recorded with enforced=false, nothing written to ARM\n');
