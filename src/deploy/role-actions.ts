@@ -19,6 +19,19 @@ export const COMMON_ACTIONS: readonly string[] = Object.freeze([
 ]);
 
 /**
+ * Providers whose long-running writes answer with an operation-status URL of their own, whose GET
+ * ARM authorises as a separate action. Network's `Azure-AsyncOperation` points at
+ * `/subscriptions/{id}/providers/Microsoft.Network/locations/{region}/operations/{id}` and its
+ * `Location` at `.../operationResults/{id}` (Azure RBAC resource provider operations,
+ * Microsoft.Network: "Gets operation resource that represents status of an asynchronous
+ * operation", "Gets operation result of an async POST or DELETE operation"). Others poll the
+ * connection itself (Key Vault, DESIGN §9) or are added here when a real poll is refused.
+ */
+const POLL_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  'microsoft.network': ['Microsoft.Network/locations/operations/read', 'Microsoft.Network/locations/operationResults/read'],
+};
+
+/**
  * The registry fields the role depends on (ResourceTypeEntry's `type`, `list` and `action`): how a
  * type's connections are listed and decided. Strings, so a style the registry adds later (such as
  * a type with no write) grants nothing until this file says what it calls.
@@ -49,10 +62,11 @@ export function actionsForType(entry: RoleRelevantEntry): string[] {
   return actions;
 }
 
-/** The role's actions for a registry: the common ones and each type's, sorted, without duplicates. */
+/** The role's actions for a registry: the common ones, each type's and its provider's polls, sorted, without duplicates. */
 export function roleActionsFor(entries: readonly RoleRelevantEntry[]): string[] {
   const seen = new Map<string, string>();
-  for (const action of [...COMMON_ACTIONS, ...entries.flatMap(actionsForType)]) {
+  const polls = entries.flatMap((e) => POLL_ACTIONS[e.type.split('/')[0]!.toLowerCase()] ?? []);
+  for (const action of [...COMMON_ACTIONS, ...entries.flatMap(actionsForType), ...polls]) {
     // RBAC compares action names case-insensitively; keep the first spelling.
     if (!seen.has(action.toLowerCase())) seen.set(action.toLowerCase(), action);
   }

@@ -45,6 +45,16 @@ describe('roleActionsFor', () => {
   });
 });
 
+describe('operation-status polls', () => {
+  it('adds Network\'s operation reads only when a Network type is governed', () => {
+    const network = roleActionsFor([{ type: 'Microsoft.Network/privateLinkServices', list: 'collection', action: 'put' }]);
+    expect(network).toContain('Microsoft.Network/locations/operations/read');
+    expect(network).toContain('Microsoft.Network/locations/operationResults/read');
+    const storage = roleActionsFor([{ type: 'Microsoft.Storage/storageAccounts', list: 'collection', action: 'put' }]);
+    expect(storage.filter((a) => a.includes('/locations/'))).toEqual([]);
+  });
+});
+
 describe('withRoleActions', () => {
   it('replaces only the role actions, and refuses a template without them', () => {
     const text = JSON.stringify({ variables: { linkgateRoleActions: ['old'], other: 1 }, resources: [] });
