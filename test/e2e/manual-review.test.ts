@@ -165,4 +165,22 @@ describe('manual review', () => {
     const list = await runCli(['audit', 'list'], { env });
     expect(list.stdout).toContain('approve (observed)');
   });
+
+  it('records the principal the ARM token names, over --as', async () => {
+    const claims = { aud: 'https://management.azure.com', upn: 'erin@contoso.com', oid: '6e1b5c0a-0000-4000-8000-000000000002' };
+    const token = ['{"alg":"RS256","typ":"JWT"}', JSON.stringify(claims)].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.c2ln';
+    const signed = await startArmEmulator({ world: e2eWorld(), token });
+    try {
+      const signedEnv = { ...linkgateEnv(signed, { kind: 'file', path: join(dir, 'signed.jsonl') }, dir), LINKGATE_SWEEP_TARGETS: PLS_ID };
+      const chosen = MANUAL[0]!;
+      const run = await runCli(['reject', chosen.id, '--reason', 'no ticket', '--as', 'mallory'], { env: signedEnv });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain("recording the ARM token's principal erin@contoso.com, not --as mallory");
+      const record = (await readAuditRecords(readConfig(signedEnv).audit)).find((r) => sameId(r.connectionId, chosen.id))!;
+      expect(record.trigger).toEqual({ kind: 'human', principal: 'erin@contoso.com', reason: 'no ticket' });
+      expect(signed.writesTo(chosen.id)).toBe(1);
+    } finally {
+      await signed.close();
+    }
+  });
 });
