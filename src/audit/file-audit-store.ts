@@ -2,27 +2,41 @@
  * The JSON Lines audit store: the embedded default for local runs (DESIGN §6).
  *
  * Event-sourced: every mutation (claim, takeover, completion, append) appends the full record as
- * one line, and the last line for an id wins. Writes are therefore appends only, a crash can tear
- * at most the last line, and the file stays readable with `jq` or `grep`.
+ * one line (audit-file-lines.ts), and the last line for an id wins. Writes are appends only, a
+ * crash can tear at most the last line, and the file stays readable with `jq` or `grep`.
  *
  * Claims: a record whose first line carries `leaseUntil` (or action status 'pending') is a claim,
  * and the first claim line for an idempotency key owns that key. `append` must therefore be given
  * records that claim nothing (the pipeline appends only 'skipped' records without a lease).
  *
- * Concurrency: every mutation runs through one in-process queue that checks the in-memory index,
- * appends the line and only then updates the index, so concurrent calls never interleave lines and
- * claim/takeOver are atomic within the process. One writing process per file: several instances
- * need the Table Storage store.
+ * Size: the writer keeps an index of where each record's newest line is (audit-file-index.ts: a
+ * few fields per record, never the records), reads records back from disk when asked, and lists
+ * through file-audit-query.ts, which reads from the tail in bounded memory. Past `maxBytes` the
+ * live file rolls to audit.N.jsonl (audit-file-segments.ts, audit-file-appender.ts); readers read
+ * across every segment.
+ *
+ * Failing closed: before each append the file at the path must still be the file we hold open
+ * (same device and inode). A file deleted, moved or replaced under a running writer would swallow
+ * every record while ARM writes went ahead, so from then on every mutation fails (transient: the
+ * delivery answers 503 and nothing is written to ARM) until the file is restored and linkgate
+ * restarted.
+ *
+ * Concurrency: mutations run through one in-process queue; one writing process per file, enforced
+ * by writer-lock.ts. Several instances need the Table Storage store.
  */
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from '../log/create-logger.js';
-import { equivalenceKeyOf } from './equivalence-key.js';
+import { openAppender, type Appender } from './audit-file-appender.js';
+import { AuditFileIndex, type IndexEntry } from './audit-file-index.js';
+import { auditLineOf, parseAuditLine } from './audit-file-lines.js';
+import { listSegments } from './audit-file-segments.js';
+import { queryAuditFiles } from './file-audit-query.js';
 import { FileAuditStoreError } from './file-audit-store-error.js';
-import { recordMatchesQuery } from './record-matches-query.js';
-import { acquireWriterLock, type WriterLock } from './writer-lock.js';
-import type { AuditQuery, AuditRecord, AuditStore, ClaimResult } from './types.js';
 import { messageOf } from '../errors/linkgate-error.js';
+import { linesForward } from './read-lines.js';
+import { acquireWriterLock } from './writer-lock.js';
+import type { AuditQuery, AuditRecord, AuditStore, ClaimResult } from './types.js';
 
 export { FileAuditStoreError } from './file-audit-store-error.js';
 
@@ -32,62 +46,59 @@ export interface FileAuditStoreOptions {
   readOnly?: boolean;
   /** fsync after each line so a claim is on disk before the ARM write it guards (default true). */
   durable?: boolean;
+  /** Roll the live file to audit.N.jsonl before it would grow past this many bytes (LINKGATE_AUDIT_MAX_BYTES). */
+  maxBytes?: number;
 }
 
-interface Entry {
-  record: AuditRecord;
-  /** Write order of the record's first line: the tie-break among records of the same instant. */
-  order: number;
+async function collect(records: AsyncIterable<AuditRecord>): Promise<AuditRecord[]> {
+  const out: AuditRecord[] = [];
+  for await (const record of records) out.push(record);
+  return out;
 }
 
-function looksLikeRecord(value: unknown): value is AuditRecord {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const r = value as Partial<AuditRecord>;
-  return (
-    typeof r.id === 'string' &&
-    typeof r.time === 'string' &&
-    typeof r.target === 'string' &&
-    typeof r.idempotencyKey === 'string' &&
-    typeof r.action === 'object' &&
-    r.action !== null &&
-    typeof r.action.status === 'string'
-  );
-}
-
-function isClaimLine(record: AuditRecord): boolean {
-  return record.leaseUntil !== undefined || record.action.status === 'pending';
+/** Reads every segment oldest first into `index`; says where the live file stands. */
+async function loadIndex(file: string, index: AuditFileIndex, log: Logger): Promise<{ segments: Map<number, string>; live: number; nextRolled: number; needsNewline: boolean }> {
+  const segments = new Map<number, string>();
+  let nextRolled = 1;
+  let live = 0;
+  let needsNewline = false;
+  for (const segment of await listSegments(file)) {
+    // Rolled segments come first, in order: the live file gets the number after the newest of them.
+    const number = segment.number === 0 ? nextRolled : segment.number;
+    segments.set(number, segment.path);
+    if (segment.number !== 0) nextRolled = segment.number + 1;
+    else live = number;
+    let lineNumber = 0;
+    try {
+      for await (const line of linesForward(segment.path)) {
+        lineNumber++;
+        if (segment.number === 0) needsNewline = !line.terminated;
+        if (line.text.trim() === '') continue;
+        const parsed = parseAuditLine(line.text);
+        if ('problem' in parsed) {
+          const torn = !line.terminated;
+          log.warn({ segment: segment.path, line: lineNumber, torn, problem: parsed.problem }, torn ? 'skipping a torn last line in the audit file (interrupted write)' : 'skipping a line of the audit file that is not a record');
+          continue;
+        }
+        index.add(parsed.record, { segment: number, offset: line.offset, length: line.length });
+      }
+    } catch (error) {
+      throw new FileAuditStoreError(`cannot read the audit file ${segment.path}: ${messageOf(error)}`, {
+        hint: 'check LINKGATE_AUDIT_PATH and the permissions of the file and its folder',
+        cause: error,
+      });
+    }
+  }
+  return { segments, live, nextRolled, needsNewline };
 }
 
 export async function openFileAuditStore(path: string, options: FileAuditStoreOptions): Promise<AuditStore> {
   const file = resolve(path);
   const log = options.logger.child({ auditStore: 'file', file });
-  const durable = options.durable ?? true;
-  const entries = new Map<string, Entry>();
-  const claims = new Map<string, string>();
-  const byKey = new Map<string, Set<string>>();
-  let nextOrder = 0;
-  // True when the file does not end with a newline (a torn or unterminated last line).
-  let needsNewline = false;
-
-  /** Equivalence keys of the records that claim nothing, for appendOnce. */
-  const equivalent = new Set<string>();
-
-  function index(record: AuditRecord, claim: boolean): void {
-    const previous = entries.get(record.id);
-    if (previous !== undefined && previous.record.idempotencyKey !== record.idempotencyKey) {
-      byKey.get(previous.record.idempotencyKey)?.delete(record.id);
-    }
-    entries.set(record.id, { record, order: previous?.order ?? nextOrder++ });
-    let ids = byKey.get(record.idempotencyKey);
-    if (ids === undefined) byKey.set(record.idempotencyKey, (ids = new Set()));
-    ids.add(record.id);
-    if (claim && !claims.has(record.idempotencyKey)) claims.set(record.idempotencyKey, record.id);
-    if (record.action.status === 'skipped' && record.leaseUntil === undefined) equivalent.add(equivalenceKeyOf(record));
-  }
-
-  let handle: FileHandle | undefined;
-  let lock: WriterLock | undefined;
-  if (options.readOnly !== true) {
+  const readOnly = options.readOnly === true;
+  const index = new AuditFileIndex();
+  let appender: Appender | undefined;
+  if (!readOnly) {
     try {
       await mkdir(dirname(file), { recursive: true });
     } catch (error) {
@@ -97,50 +108,39 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
       });
     }
     // Lock before reading, so no other writer appends between our load and our first write.
-    lock = await acquireWriterLock(file);
+    const lock = await acquireWriterLock(file);
     try {
-      await load();
-      handle = await open(file, 'a');
+      const loaded = await loadIndex(file, index, log);
+      appender = await openAppender({ file, lock, log, durable: options.durable ?? true, maxBytes: options.maxBytes, ...loaded });
     } catch (error) {
       await lock.release();
       throw error;
     }
-  } else {
-    await load();
+    const opened = appender;
+    const close = opened.close.bind(opened);
+    opened.close = async () => {
+      await close();
+      await lock.release();
+    };
   }
   let closed = false;
   let tail: Promise<unknown> = Promise.resolve();
 
-  async function load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new FileAuditStoreError(`cannot read the audit file ${file}: ${messageOf(error)}`, {
-        hint: 'check LINKGATE_AUDIT_PATH and the permissions of the file and its folder',
-        cause: error,
-      });
+  /** Appends one line for `record` (its `rev` from the index) and indexes it. */
+  async function writeLine(record: AuditRecord): Promise<void> {
+    if (closed) throw new FileAuditStoreError('the audit store is closed');
+    if (appender === undefined) throw new FileAuditStoreError(`the audit file ${file} is open read-only`);
+    const at = await appender.append(auditLineOf(record, index.get(record.id)?.lines ?? 0));
+    index.add(record, at);
+  }
+
+  /** Reads a record's newest line back from disk. */
+  async function read(entry: IndexEntry): Promise<AuditRecord> {
+    const parsed = parseAuditLine(await (appender as Appender).readAt(entry));
+    if ('problem' in parsed) {
+      throw new FileAuditStoreError(`the audit file changed under linkgate at byte ${entry.offset}: ${parsed.problem}`, { hint: 'one writer per audit file; restart linkgate' });
     }
-    const lines = text.split('\n');
-    const terminated = text.endsWith('\n');
-    needsNewline = text !== '' && !terminated;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as string;
-      if (line.trim() === '') continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        parsed = undefined;
-      }
-      if (!looksLikeRecord(parsed)) {
-        const torn = i === lines.length - 1 && !terminated;
-        log.warn({ line: i + 1, torn }, torn ? 'skipping a torn last line in the audit file (interrupted write)' : 'skipping an unreadable line in the audit file');
-        continue;
-      }
-      index(parsed, !entries.has(parsed.id) && isClaimLine(parsed));
-    }
+    return parsed.record;
   }
 
   /** Runs mutations one at a time, in call order; a failed one does not stop the queue. */
@@ -150,126 +150,84 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
     return run;
   }
 
-  async function writeLine(record: AuditRecord): Promise<void> {
-    if (closed) throw new FileAuditStoreError('the audit store is closed');
-    if (handle === undefined) throw new FileAuditStoreError(`the audit file ${file} is open read-only`);
-    const line = (needsNewline ? '\n' : '') + JSON.stringify(record) + '\n';
-    try {
-      await handle.appendFile(line, 'utf8');
-      if (durable) await handle.datasync();
-      needsNewline = false;
-    } catch (error) {
-      // Part of the line may be on disk: start the next one on a fresh line; load() skips the fragment.
-      needsNewline = true;
-      throw new FileAuditStoreError(`cannot append to the audit file ${file}: ${messageOf(error)}`, {
-        hint: 'check free disk space and the permissions of LINKGATE_AUDIT_PATH',
-        cause: error,
-      });
-    }
-  }
-
-  const clone = (record: AuditRecord): AuditRecord => structuredClone(record);
   const checkOpen = (): void => {
     if (closed) throw new FileAuditStoreError('the audit store is closed');
   };
+  /** Readers hold no index: they scan the files (a listing, `audit show`), in bounded memory. */
+  const scan = (filter: AuditQuery = {}): AsyncGenerator<AuditRecord> => queryAuditFiles(file, filter, { logger: log });
 
   return {
     claim(intent): Promise<ClaimResult> {
       return serialize(async () => {
-        const owner = claims.get(intent.idempotencyKey);
-        const existing = owner === undefined ? undefined : entries.get(owner);
-        if (existing !== undefined) return { claimed: false, existing: clone(existing.record) };
-        const record = clone(intent);
+        const existing = index.ownerOf(intent.idempotencyKey);
+        if (existing !== undefined) return { claimed: false, existing: await read(existing) };
+        const record = structuredClone(intent);
         await writeLine(record);
-        index(record, true);
-        return { claimed: true, record: clone(record) };
+        return { claimed: true, record: structuredClone(record) };
       });
     },
 
     takeOver(existing, leaseUntil) {
       return serialize(async () => {
-        const current = entries.get(existing.id)?.record;
+        const entry = index.get(existing.id);
+        const current = entry === undefined ? undefined : await read(entry);
         if (current === undefined || current.action.status !== 'pending' || current.leaseUntil !== existing.leaseUntil) {
           return { taken: false as const };
         }
-        const record: AuditRecord = { ...clone(current), leaseUntil: leaseUntil.toISOString() };
+        const record: AuditRecord = { ...current, leaseUntil: leaseUntil.toISOString() };
         await writeLine(record);
-        index(record, false);
-        return { taken: true as const, record: clone(record) };
+        return { taken: true as const, record: structuredClone(record) };
       });
     },
 
-    complete(record) {
-      return serialize(async () => {
-        const copy = clone(record);
-        await writeLine(copy);
-        index(copy, false);
-      });
-    },
+    complete: (record) => serialize(() => writeLine(structuredClone(record))),
 
-    append(record) {
-      return serialize(async () => {
-        const copy = clone(record);
-        await writeLine(copy);
-        index(copy, false);
-      });
-    },
+    append: (record) => serialize(() => writeLine(structuredClone(record))),
 
     appendOnce(record) {
       return serialize(async () => {
-        if (equivalent.has(equivalenceKeyOf(record))) return false;
-        const copy = clone(record);
-        await writeLine(copy);
-        index(copy, false);
+        if (index.hasEquivalent(record)) return false;
+        await writeLine(structuredClone(record));
         return true;
       });
     },
 
     async findByKey(key) {
       checkOpen();
-      const found = [...(byKey.get(key) ?? [])].map((id) => entries.get(id) as Entry);
-      found.sort((a, b) => Date.parse(a.record.time) - Date.parse(b.record.time) || a.order - b.order);
-      return found.map((e) => clone(e.record));
+      if (appender === undefined) return (await collect(scan())).filter((r) => r.idempotencyKey === key).reverse();
+      return Promise.all(index.withKey(key).map(read));
     },
 
     async incomplete(target) {
       checkOpen();
       const wanted = target?.toLowerCase();
-      const found = [...entries.values()].filter(
-        (e) =>
-          (wanted === undefined || e.record.target.toLowerCase() === wanted) &&
-          e.record.action.status === 'pending' &&
-          claims.get(e.record.idempotencyKey) === e.record.id,
-      );
-      found.sort((a, b) => a.order - b.order);
-      return found.map((e) => clone(e.record));
+      if (appender === undefined) {
+        return (await collect(scan())).reverse().filter((r) => r.action.status === 'pending' && (wanted === undefined || r.target.toLowerCase() === wanted));
+      }
+      return Promise.all(index.incomplete(wanted).map(read));
     },
 
     async get(id) {
       checkOpen();
-      const entry = entries.get(id);
-      return entry === undefined ? undefined : clone(entry.record);
+      if (appender === undefined) {
+        for await (const record of scan()) if (record.id === id) return record;
+        return undefined;
+      }
+      const entry = index.get(id);
+      return entry === undefined ? undefined : read(entry);
     },
 
-    async *query(filter: AuditQuery) {
+    query(filter: AuditQuery) {
       checkOpen();
-      // A snapshot: records written while the caller iterates are not part of this answer.
-      const all = [...entries.values()].sort((a, b) => Date.parse(b.record.time) - Date.parse(a.record.time) || b.order - a.order);
-      let count = 0;
-      for (const entry of all) {
-        if (filter.limit !== undefined && count >= filter.limit) return;
-        if (!recordMatchesQuery(entry.record, filter)) continue;
-        count++;
-        yield clone(entry.record);
-      }
+      // A snapshot: lines written while the caller iterates are not part of this answer.
+      return queryAuditFiles(file, filter, { logger: log, ...(appender === undefined ? {} : { liveEnd: appender.liveSize }) });
     },
 
     async close() {
       if (closed) return;
       await tail;
       closed = true;
-      await handle?.close();
-      await lock?.release();
+      await appender?.close();
     },
   };
 }

@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileAuditStore } from '../../src/audit/file-audit-store.js';
 import type { AuditStore } from '../../src/audit/types.js';
-import { createLogger, silentLogger } from '../../src/log/create-logger.js';
+import { silentLogger } from '../../src/log/create-logger.js';
+import { capturingLogger } from './support/capturing-logger.js';
 import { auditStoreContract, makeIntent, makeRecord } from './audit-store.contract.js';
 
 let dir = '';
@@ -22,17 +22,6 @@ auditStoreContract('JSON Lines file', {
     await rm(dir, { recursive: true, force: true });
   },
 });
-
-function capturingLogger(): { logger: ReturnType<typeof createLogger>; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'warn', destination }), lines };
-}
 
 describe('file audit store specifics', () => {
   beforeEach(async () => {

@@ -1,0 +1,37 @@
+// A child process of audit-file-size.test.ts, started with a small heap cap: runs
+// `linkgate audit export` (JSON Lines) and a full-scan `linkgate audit list` over LINKGATE_AUDIT_PATH
+// and prints what they produced and the peak heap seen, as one JSON line.
+import { Readable, Writable } from 'node:stream';
+import { clearInterval, setInterval } from 'node:timers';
+import { main } from '../../../src/cli/main.ts';
+
+let peak = 0;
+const sample = () => {
+  peak = Math.max(peak, process.memoryUsage().heapUsed);
+};
+const timer = setInterval(sample, 5);
+
+function io() {
+  const out = { bytes: 0, newlines: 0, head: '' };
+  const stdout = new Writable({
+    write(chunk, _encoding, done) {
+      const text = chunk.toString('utf8');
+      out.bytes += chunk.length;
+      if (out.head.length < 2000) out.head += text.slice(0, 2000);
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) out.newlines++;
+      sample();
+      done();
+    },
+  });
+  const stderr = new Writable({ write: (_chunk, _encoding, done) => done() });
+  return { out, io: { stdin: Readable.from([]), stdout, stderr, env: process.env, cwd: process.cwd() } };
+}
+
+const exported = io();
+const exportCode = await main(['audit', 'export', '--format', 'jsonl'], exported.io);
+const listed = io();
+// No record is a rejection: the list reads the whole file to find none.
+const listCode = await main(['audit', 'list', '--json', '--decision', 'reject', '--limit', '10'], listed.io);
+clearInterval(timer);
+sample();
+process.stdout.write(JSON.stringify({ exportCode, exportRows: exported.out.newlines, listCode, listHead: listed.out.head.trim(), peakHeapMb: Math.round(peak / 1048576) }) + '\n');
