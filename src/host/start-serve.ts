@@ -7,6 +7,7 @@ import { LinkgateError } from '../errors/linkgate-error.js';
 import type { Logger } from '../log/create-logger.js';
 import { handleEventsOrThrow } from '../pipeline/handle-events.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/create-runtime.js';
+import { armWithDeadline } from './arm-with-deadline.js';
 import { watchRuntimePolicies, type PolicyWatcher } from '../runtime/watch-policies.js';
 import { startWebhookServer, type WebhookServer } from './webhook-server.js';
 
@@ -48,8 +49,10 @@ export async function startServe(config: LinkgateConfig, options: RuntimeOptions
       logger: runtime.logger,
       key: config.webhookKey,
       health: () => ({ policyRevision: runtime.policies.revision }),
-      handle: async (events) => {
-        const outcome = await handleEventsOrThrow(events, runtime.pipeline);
+      limits: config.serve,
+      handle: async (events, { signal }) => {
+        // Past the deadline this delivery starts no new ARM work (arm-with-deadline.ts).
+        const outcome = await handleEventsOrThrow(events, { ...runtime.pipeline, arm: armWithDeadline(runtime.pipeline.arm, signal) });
         const totals = { targets: outcome.targets.length, approved: 0, rejected: 0, wouldApprove: 0, wouldReject: 0, manual: 0, owned: 0, failed: 0 };
         for (const target of outcome.targets) {
           totals.approved += target.results.approved;

@@ -6,6 +6,8 @@
  * - CloudEvents abuse-protection handshake: OPTIONS + WebHook-Request-Origin → WebHook-Allowed-Origin
  * - Notifications in both schemas → 200 only once the batch is handled; 503 when a retry could help
  * - 400 with a reason for a malformed body, 413 over the size limit, 401 without the shared key
+ * - 503 with Retry-After at once when admission control refuses the delivery (admission.ts), and
+ *   at the deadline when a batch is not finished by then (its work goes on and is still recorded)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,6 +16,7 @@ import { parseDelivery, validationCodeOf, type DeliveredEvent } from '../intake/
 import { parseJsonSafely } from '../intake/parse-json-safely.js';
 import type { Logger } from '../log/create-logger.js';
 import { errorSummary } from '../pipeline/classify-error.js';
+import { createAdmission, RETRY_AFTER_SECONDS, type Admission, type AdmissionLimits } from './admission.js';
 
 export const WEBHOOK_PATH = '/runtime/webhooks/eventgrid';
 
@@ -34,12 +37,22 @@ export interface WebhookResult {
   summary: Record<string, unknown>;
 }
 
+export interface DeliveryContext {
+  /** Aborted at the delivery's deadline: start no new work (the answer has gone out as 503). */
+  signal: AbortSignal;
+}
+
+/** Defaults of LINKGATE_SERVE_MAX_EVENTS, _MAX_DELIVERIES and _DEADLINE_MS (src/config/read-config.ts). */
+export const DEFAULT_SERVE_LIMITS: AdmissionLimits & { deadlineMs: number } = { maxEvents: 2_000, maxDeliveries: 32, deadlineMs: 25_000 };
+
 export interface WebhookServerOptions {
   host: string;
   port: number;
   logger: Logger;
   /** Handles a parsed batch; throws to make Event Grid redeliver (answered 503). */
-  handle: (events: DeliveredEvent[]) => Promise<WebhookResult>;
+  handle: (events: DeliveredEvent[], context: DeliveryContext) => Promise<WebhookResult>;
+  /** Admission bounds and the answer deadline (default DEFAULT_SERVE_LIMITS). */
+  limits?: Partial<AdmissionLimits & { deadlineMs: number }>;
   /** Required on every request when set: `x-functions-key` / `aeg-sas-key` header or `?code=`. */
   key?: string | undefined;
   maxBodyBytes?: number;
@@ -50,6 +63,7 @@ export interface WebhookServerOptions {
 export interface WebhookServer {
   url: string;
   server: Server;
+  admission: Admission;
   /** Stops accepting, lets in-flight deliveries finish, then resolves. */
   close(): Promise<void>;
 }
@@ -101,7 +115,17 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const log = options.logger;
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<unknown>>();
+  const limits = { ...DEFAULT_SERVE_LIMITS, ...options.limits };
+  const admission = createAdmission(limits);
+  const track = (work: Promise<unknown>): void => {
+    const tracked = work.finally(() => inFlight.delete(tracked)).catch(() => undefined);
+    inFlight.add(tracked);
+  };
+  const refuse = (res: ServerResponse, why: string): void => {
+    log.warn({ inFlight: admission.inFlight, reason: why }, 'delivery refused: overloaded; Event Grid will retry');
+    send(res, 503, { error: `overloaded: ${why}; retry later` }, { 'retry-after': String(RETRY_AFTER_SECONDS), connection: 'close' });
+  };
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -123,7 +147,16 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return;
     }
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST (or OPTIONS for the CloudEvents handshake)' }, { allow: 'POST, OPTIONS' });
+    // Refused before its body is read: a flood costs no parsing.
+    if (!admission.enterDelivery()) return refuse(res, `${limits.maxDeliveries} deliveries already open`);
+    try {
+      await handleDelivery(req, res);
+    } finally {
+      admission.leaveDelivery();
+    }
+  };
 
+  const handleDelivery = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const text = await readBody(req, limit);
     const parsed = parseJsonSafely(text);
     if (!parsed.ok) throw new HttpError(400, parsed.error);
@@ -140,16 +173,31 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const { events, rejected } = delivery.delivery;
     for (const bad of rejected) log.warn({ eventId: bad.id, index: bad.index, reason: bad.error }, 'malformed event skipped');
     if (events.length === 0 && rejected.length > 0) throw new HttpError(400, `no valid event in the delivery: ${rejected[0]?.error ?? ''}`);
+    if (!admission.admitEvents(events.length)) return refuse(res, `${admission.inFlight.events} events in flight, bound ${limits.maxEvents}`);
     const started = Date.now();
-    try {
-      const result = await options.handle(events);
-      log.info({ eventIds: events.map((e) => e.id), durationMs: Date.now() - started }, 'delivery handled');
-      // `malformed`, not `rejected`: the summary's `rejected` counts connections linkgate rejected.
-      return send(res, 200, { ...result.summary, malformed: rejected.length });
-    } catch (error) {
-      log.error({ err: error, eventIds: events.map((e) => e.id) }, 'delivery failed; Event Grid will retry');
-      return send(res, 503, { error: errorSummary(error) }, { 'retry-after': '10' });
+    const controller = new AbortController();
+    // The work keeps its event slots until it has really finished, answered or not.
+    const work = options.handle(events, { signal: controller.signal }).finally(() => admission.releaseEvents(events.length));
+    track(work);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), limits.deadlineMs);
+    });
+    const outcome = await Promise.race([work.then((result) => ({ result }), (error: unknown) => ({ error })), deadline]);
+    clearTimeout(timer);
+    const eventIds = events.map((e) => e.id);
+    if (outcome === 'deadline') {
+      controller.abort();
+      log.warn({ eventIds, deadlineMs: limits.deadlineMs }, 'delivery not finished by its deadline: answered 503, its work goes on and is recorded; Event Grid will retry');
+      return send(res, 503, { error: `not finished within ${limits.deadlineMs} ms; decisions under way are still carried out and recorded, a redelivery finds them` }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
     }
+    if ('error' in outcome) {
+      log.error({ err: outcome.error, eventIds }, 'delivery failed; Event Grid will retry');
+      return send(res, 503, { error: errorSummary(outcome.error) }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    }
+    log.info({ eventIds, durationMs: Date.now() - started }, 'delivery handled');
+    // `malformed`, not `rejected`: the summary's `rejected` counts connections linkgate rejected.
+    return send(res, 200, { ...outcome.result.summary, malformed: rejected.length });
   };
 
   const server = createServer((req, res) => {
@@ -164,8 +212,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       // Unread bodies (413) must not keep the socket busy.
       req.resume();
     });
-    const tracked = work.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
+    track(work);
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
@@ -183,10 +230,12 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   return {
     url: `http://${host}:${address.port}`,
     server,
+    admission,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await Promise.allSettled([...inFlight]);
+      // Work answered 503 at its deadline is still running: wait for it too, and for work it started meanwhile.
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       server.closeAllConnections();
       await closed;
     },

@@ -43,7 +43,7 @@ describe('Event Grid webhook protocol', () => {
   it('handles both schemas and answers 200 only after the batch is handled', async () => {
     const seen: string[] = [];
     const url = await start(async (events) => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await Promise.resolve();
       seen.push(...events.map((e) => e.id));
       return { summary: { handled: events.length } };
     });
@@ -101,14 +101,26 @@ describe('Event Grid webhook protocol', () => {
 
   it('finishes in-flight deliveries before closing', async () => {
     let finished = false;
+    let entered!: () => void;
+    const handling = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const url = await start(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      entered();
+      await released;
       finished = true;
       return { summary: {} };
     });
     const pending = post(url, readFixtureText(EVENT_FIXTURES.pecProxyEventGrid));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    await server?.close();
+    // Close only once the delivery is being handled (awaited, not slept on), and let it finish after.
+    await handling;
+    const closing = server?.close();
+    release();
+    await closing;
     server = undefined;
     expect(finished).toBe(true);
     expect((await pending).status).toBe(200);
