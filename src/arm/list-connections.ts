@@ -6,7 +6,7 @@ import { ArmError } from './arm-error.js';
 import type { ResourceTypeEntry } from './resource-types.js';
 import type { RequestKind } from './token-bucket.js';
 import { asConnection, isRecord } from './json-values.js';
-import type { Method, Send } from './send-request.js';
+import type { Method, Reply, Send } from './send-request.js';
 import type { CompleteLongRunning } from './poll-operation.js';
 import type { ConnectionRef } from './parse-ids.js';
 
@@ -35,6 +35,20 @@ export function pagingLoop(path: string, maxPages: number): ArmError {
 export function createConnectionLister(ctx: ListContext): ConnectionLister {
   const { send, completeLongRunning, urlFor, followUrl, logger, maxPages } = ctx;
 
+  /**
+   * A listing answered with something that is not the list the spec describes (HTML from a proxy,
+   * garbage, an object without `value`): a transient error logged with ARM's request id, never
+   * "no connections", which would leave every Pending connection undecided without a word.
+   */
+  function invalidListing(url: URL, reply: Reply, problem: string): ArmError {
+    const requestId = reply.headers['x-ms-request-id'];
+    logger.warn({ path: url.pathname, httpStatus: reply.status, requestId, problem }, 'ARM answered a listing with something that is not a list; the delivery will be retried');
+    return new ArmError({
+      method: 'GET', path: url.pathname, httpStatus: reply.status, code: 'InvalidListAnswer', armMessage: problem,
+      requestId, correlationId: reply.headers['x-ms-correlation-request-id'], transient: true, retryAfterMs: undefined,
+    });
+  }
+
   /** Follows nextLink pages of a collection; bare arrays (IoT Hub) are one page. */
   async function listPages(first: URL, apiVersion: string, method: Method = 'GET', kind: RequestKind = 'read'): Promise<unknown[]> {
     const items: unknown[] = [];
@@ -44,10 +58,12 @@ export function createConnectionLister(ctx: ListContext): ConnectionLister {
     let body = method === 'POST' ? await completeLongRunning(reply, apiVersion) : reply.body;
     for (let page = 0; page < maxPages; page++) {
       if (Array.isArray(body)) return [...items, ...body];
-      if (!isRecord(body)) return items;
+      if (!isRecord(body)) throw invalidListing(url, reply, 'the answer is not a JSON object');
       if (Array.isArray(body.value)) items.push(...body.value);
       // AOSM's published example answers `value` as one object where its schema says an array.
       else if (isRecord(body.value)) items.push(body.value);
+      // Every list result in the REST API specs has `value` (an empty list is `[]`).
+      else throw invalidListing(url, reply, 'the answer has no `value` list');
       if (typeof body.nextLink !== 'string' || body.nextLink.length === 0) return items;
       url = followUrl(body.nextLink, 'nextLink', apiVersion);
       if (seen.has(url.href)) throw pagingLoop(url.pathname, maxPages);
@@ -114,8 +130,11 @@ export function createConnectionLister(ctx: ListContext): ConnectionLister {
         return connectionsFrom(items, target.text);
       }
       case 'parent-properties': {
-        const reply = await send({ method: 'GET', url: urlFor(target.text, entry.apiVersion), kind: 'read' });
-        const properties = isRecord(reply.body) && isRecord(reply.body.properties) ? reply.body.properties : {};
+        const url = urlFor(target.text, entry.apiVersion);
+        const reply = await send({ method: 'GET', url, kind: 'read' });
+        if (!isRecord(reply.body)) throw invalidListing(url, reply, 'the resource is not a JSON object');
+        if (!isRecord(reply.body.properties)) throw invalidListing(url, reply, 'the resource has no `properties` object');
+        const properties = reply.body.properties;
         const list = Array.isArray(properties.privateEndpointConnections) ? properties.privateEndpointConnections : [];
         return connectionsFrom(list, target.text);
       }

@@ -131,7 +131,7 @@ export async function openTableAuditStore(
     let filter = `PartitionKey eq ${quote(PARTITION)} and RowKey ge ${quote(prefixOrLower)} and RowKey lt ${quote(upper)}`;
     if (extraFilter !== undefined) filter += ` and ${extraFilter}`;
     const pages = pagesWithDeadline('query', ms, (abortSignal) =>
-      client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal })[Symbol.asyncIterator](),
+      client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal }).byPage()[Symbol.asyncIterator](),
     );
     try {
       for await (const entity of pages) yield entity;

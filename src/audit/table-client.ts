@@ -125,29 +125,27 @@ function timedOut(error: unknown, signal: AbortSignal): boolean {
 }
 
 /**
- * Iterates a listing with the operation deadline applied to each page, not to the whole listing
- * (an export of a large table may take longer than one deadline, a page never should).
+ * Iterates a listing page by page with the operation deadline applied to each page, not to the
+ * whole listing (an export of a large table may take longer than one deadline, a page never should).
  */
-export async function* pagesWithDeadline<T>(operation: string, ms: number, open: (abortSignal: AbortSignal) => AsyncIterator<T>): AsyncGenerator<T> {
+export async function* pagesWithDeadline<T>(operation: string, ms: number, open: (abortSignal: AbortSignal) => AsyncIterator<T[]>): AsyncGenerator<T> {
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
   const iterator = open(controller.signal);
   try {
     for (;;) {
-      timer = setTimeout(() => controller.abort(), ms);
-      let step: IteratorResult<T>;
+      const timer = setTimeout(() => controller.abort(), ms);
+      let page: IteratorResult<T[]>;
       try {
-        step = await iterator.next();
+        page = await iterator.next();
       } catch (error) {
         throw storeError(operation, error, timedOut(error, controller.signal) ? ms : undefined);
       } finally {
         clearTimeout(timer);
       }
-      if (step.done === true) return;
-      yield step.value;
+      if (page.done === true) return;
+      yield* page.value;
     }
   } finally {
-    clearTimeout(timer);
     await iterator.return?.();
   }
 }
