@@ -43,7 +43,9 @@ class NewestFirst {
     for (let i = items.length - 1; i > 0; ) {
       const parent = (i - 1) >> 1;
       if (!newer(items[i] as Ranked, items[parent] as Ranked)) break;
-      [items[i], items[parent]] = [items[parent] as Ranked, items[i] as Ranked];
+      const swap = items[i] as Ranked;
+      items[i] = items[parent] as Ranked;
+      items[parent] = swap;
       i = parent;
     }
   }
@@ -60,7 +62,9 @@ class NewestFirst {
         if (l < items.length && newer(items[l] as Ranked, items[best] as Ranked)) best = l;
         if (r < items.length && newer(items[r] as Ranked, items[best] as Ranked)) best = r;
         if (best === i) break;
-        [items[i], items[best]] = [items[best] as Ranked, items[i] as Ranked];
+        const swap = items[i] as Ranked;
+        items[i] = items[best] as Ranked;
+        items[best] = swap;
         i = best;
       }
     }
@@ -125,7 +129,7 @@ export async function* queryAuditFiles(file: string, filter: AuditQuery, options
       } else {
         consider(record);
       }
-      yield* ready(false);
+      if (heap.size > REORDER_WINDOW) yield* ready(false);
       if (filter.limit !== undefined && emitted >= filter.limit) return;
     }
   }
