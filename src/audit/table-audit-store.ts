@@ -38,14 +38,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
-import type { TableEntityResult, TransactionAction } from '@azure/data-tables';
+import type { TransactionAction } from '@azure/data-tables';
 import type { Logger } from '../log/create-logger.js';
-import { mapWithConcurrency } from '../pipeline/map-with-concurrency.js';
 import { equivalenceKeyOf } from './equivalence-key.js';
 import { recordMatchesQuery } from './record-matches-query.js';
 import { TableAuditStoreError } from './table-audit-store-error.js';
-import { DEFAULT_TABLE_DEADLINES, createTableClient, describeConnection, pagesWithDeadline, withDeadline, type TableDeadlines } from './table-client.js';
+import { DEFAULT_TABLE_DEADLINES, createTableClient, describeConnection, withDeadline, type TableDeadlines } from './table-client.js';
 import { recordEntity, recordOf } from './table-entity-chunks.js';
+import { tableReads } from './table-reads.js';
 import {
   INVERT_FROM,
   PARTITION,
@@ -77,18 +77,6 @@ export interface TableAuditStoreOptions {
   deadlines?: Partial<TableDeadlines>;
 }
 
-/** Point reads in flight at once when a listing resolves pointers. */
-const READ_CONCURRENCY = 8;
-
-/** Runs `read` over `items` with bounded concurrency, keeping their order; the first failure is thrown. */
-async function mapBounded<T, R>(items: T[], read: (item: T) => Promise<R>): Promise<R[]> {
-  const settled = await mapWithConcurrency(items, READ_CONCURRENCY, read);
-  return settled.map((result) => {
-    if (result.status === 'rejected') throw result.reason;
-    return result.value;
-  });
-}
-
 export async function openTableAuditStore(
   config: { connection: string; table: string },
   options: TableAuditStoreOptions,
@@ -113,34 +101,7 @@ export async function openTableAuditStore(
     if (readOnly) throw new TableAuditStoreError('the audit store is open read-only');
   };
 
-  async function readEntity(rowKey: string): Promise<TableEntityResult<Record<string, unknown>> | undefined> {
-    try {
-      return await withDeadline('read', ms, (abortSignal) => client.getEntity<Record<string, unknown>>(PARTITION, rowKey, { abortSignal }));
-    } catch (error) {
-      if ((error as TableAuditStoreError).storeStatus === 404) return undefined;
-      throw error;
-    }
-  }
-
-  async function readRecordAt(rowKey: string): Promise<AuditRecord | undefined> {
-    const entity = await readEntity(rowKey);
-    return entity === undefined ? undefined : recordOf(entity);
-  }
-
-  async function* listRange(prefixOrLower: string, upper: string, extraFilter?: string): AsyncGenerator<TableEntityResult<Record<string, unknown>>> {
-    let filter = `PartitionKey eq ${quote(PARTITION)} and RowKey ge ${quote(prefixOrLower)} and RowKey lt ${quote(upper)}`;
-    if (extraFilter !== undefined) filter += ` and ${extraFilter}`;
-    const pages = pagesWithDeadline('query', ms, (abortSignal) =>
-      client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal }).byPage()[Symbol.asyncIterator](),
-    );
-    try {
-      for await (const entity of pages) yield entity;
-    } catch (error) {
-      // A read-only listing of a table nobody has written yet is an empty listing.
-      if (readOnly && (error as TableAuditStoreError).storeStatus === 404) return;
-      throw error;
-    }
-  }
+  const { readEntity, readRecordAt, listRange, readRecords } = tableReads(client, ms, readOnly);
 
   async function submit(operation: string, actions: TransactionAction[]): Promise<void> {
     await withDeadline(operation, ms, (abortSignal) => client.submitTransaction(actions, { abortSignal }));
@@ -259,7 +220,7 @@ export async function openTableAuditStore(
       const prefix = keyPrefix(key);
       const rowKeys: string[] = [];
       for await (const entity of listRange(prefix, upperOf(prefix))) rowKeys.push(String(entity['recordRowKey']));
-      const records = (await mapBounded(rowKeys, readRecordAt)).filter((r): r is AuditRecord => r !== undefined && r.idempotencyKey === key);
+      const records = (await readRecords(rowKeys)).filter((r): r is AuditRecord => r !== undefined && r.idempotencyKey === key);
       return records.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
     },
 
@@ -269,7 +230,7 @@ export async function openTableAuditStore(
       const prefix = target === undefined ? 'p|' : pendingPrefix(target);
       const rowKeys: string[] = [];
       for await (const entity of listRange(prefix, upperOf(prefix), 'open eq true')) rowKeys.push(String(entity['recordRowKey']));
-      const records = (await mapBounded(rowKeys, readRecordAt)).filter(
+      const records = (await readRecords(rowKeys)).filter(
         (r): r is AuditRecord => r !== undefined && r.action.status === 'pending' && (target === undefined || r.target.toLowerCase() === target.toLowerCase()),
       );
       return records.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
