@@ -60,25 +60,25 @@ describe('validate: target lint', () => {
 
   it('a connection ID is refused, pointing at its provider resource', async () => {
     const r = await validate('p', { name: 'p', targets: [`${PLS}/privateEndpointConnections/c1`] });
-    expect(r.errors).toEqual([expect.objectContaining({ pointer: '/targets/0', rule: 'target-child-resource', fix: `target the provider resource: ${PLS}` })]);
+    expect(r.errors).toEqual([expect.objectContaining({ file: 'p.json', pointer: '/targets/0', rule: 'target-child-resource', line: 4, column: 5, fix: `target the provider resource: ${PLS}` })]);
   });
 
   it('a subnet ID and a child resource are refused', async () => {
     const r = await validate('p', { name: 'p', targets: [`${RG}/Microsoft.Network/virtualNetworks/hub/subnets/pe`, `${RG}/Microsoft.Storage/storageAccounts/sa/blobServices/default`] });
     expect(r.errors).toEqual([
-      expect.objectContaining({ pointer: '/targets/0', rule: 'target-child-resource', message: expect.stringContaining('names a subnet') }),
-      expect.objectContaining({ pointer: '/targets/1', rule: 'target-child-resource', fix: `target the parent: ${RG}/Microsoft.Storage/storageAccounts/sa` }),
+      expect.objectContaining({ pointer: '/targets/0', rule: 'target-child-resource', line: 4, column: 5, message: expect.stringContaining('names a subnet') }),
+      expect.objectContaining({ pointer: '/targets/1', rule: 'target-child-resource', line: 5, column: 5, fix: `target the parent: ${RG}/Microsoft.Storage/storageAccounts/sa` }),
     ]);
   });
 
   it('a private endpoint is refused', async () => {
     const r = await validate('p', { name: 'p', targets: [`${RG}/Microsoft.Network/privateEndpoints/pe-*`] });
-    expect(r.errors).toEqual([expect.objectContaining({ pointer: '/targets/0', rule: 'target-private-endpoint', line: 4 })]);
+    expect(r.errors).toEqual([expect.objectContaining({ file: 'p.json', pointer: '/targets/0', rule: 'target-private-endpoint', line: 4, column: 5, fix: expect.stringContaining('use trustedSubnets') })]);
   });
 
   it('a resource group is refused; registered types, wildcards and ** pass', async () => {
     const bad = await validate('p', { name: 'p', targets: [`/subscriptions/${SUB}/resourceGroups/rg`] });
-    expect(bad.errors).toEqual([expect.objectContaining({ rule: 'target-not-a-resource', fix: expect.stringContaining('/**') })]);
+    expect(bad.errors).toEqual([expect.objectContaining({ pointer: '/targets/0', rule: 'target-not-a-resource', line: 4, column: 5, fix: expect.stringContaining('/**') })]);
     const good = await validate('p', {
       name: 'p',
       targets: [`${RG}/microsoft.network/PRIVATELINKSERVICES/*`, `/subscriptions/*/resourceGroups/*/providers/Microsoft.HybridNetwork/publishers/*/artifactStores/*`, `/subscriptions/${SUB}/**`, `${RG}/Microsoft.KeyVault/*/*`],
@@ -94,7 +94,7 @@ describe('validate: subnet patterns', () => {
     const fix = `write ${wrong.replace('/subnet/', '/subnets/')}`;
     expect(r.errors).toEqual([
       expect.objectContaining({ pointer: '/trustedSubnets/0', rule: 'subnet-pattern-shape', fix, ...locate(r.text, `"${wrong}"`) }),
-      expect.objectContaining({ pointer: '/deny/subnets/0', rule: 'subnet-pattern-shape', fix }),
+      expect.objectContaining({ pointer: '/deny/subnets/0', rule: 'subnet-pattern-shape', fix, line: 11, column: 7 }),
     ]);
   });
 
@@ -102,8 +102,8 @@ describe('validate: subnet patterns', () => {
     const vnet = `/subscriptions/${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/hub`;
     const r = await validate('p', { name: 'p', targets: [PLS], trustedSubnets: [vnet, `/subscriptions/${SUB}/**/privateEndpoints/*`, `/subscriptions/${SUB}/**/subnets/*`] });
     expect(r.errors).toEqual([
-      expect.objectContaining({ pointer: '/trustedSubnets/0', fix: `write ${vnet}/subnets/* to trust every subnet of that virtual network` }),
-      expect.objectContaining({ pointer: '/trustedSubnets/1', message: expect.stringContaining('can never match a subnet ID') }),
+      expect.objectContaining({ pointer: '/trustedSubnets/0', line: 7, column: 5, fix: `write ${vnet}/subnets/* to trust every subnet of that virtual network` }),
+      expect.objectContaining({ pointer: '/trustedSubnets/1', line: 8, column: 5, message: expect.stringContaining('can never match a subnet ID') }),
     ]);
   });
 });
@@ -145,7 +145,7 @@ describe('validate: names, fields, JSON syntax', () => {
     const r = await validate('p', { name: 'p', targets: [PLS], visibilty: ['*'], deny: { subscription: [CONSUMER] }, zzzzzzzz: 1 });
     expect(r.errors).toEqual([
       expect.objectContaining({ pointer: '/visibilty', rule: 'unknown-field', line: 6, column: 3, fix: "did you mean 'visibility'? rename it" }),
-      expect.objectContaining({ pointer: '/deny/subscription', fix: "did you mean 'subscriptions'? rename it" }),
+      expect.objectContaining({ pointer: '/deny/subscription', line: 10, column: 5, fix: "did you mean 'subscriptions'? rename it" }),
       expect.objectContaining({ pointer: '/zzzzzzzz', fix: expect.stringContaining('remove it; the fields are: $schema, name,') }),
     ]);
   });
