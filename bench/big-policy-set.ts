@@ -80,3 +80,24 @@ export function benchCases(big: BigSet, count: number): EvaluationCase[] {
     };
   });
 }
+
+/** The same entries as one policy governing every benchmark target: the shape issue 12 found slow. */
+export function hugeSinglePolicy(big: BigSet): PolicyDocument {
+  const documents = big.set.policies.map((p) => p.document);
+  return {
+    name: 'huge',
+    targets: [`/subscriptions/${PROVIDER}/resourceGroups/*/providers/Microsoft.Network/privateLinkServices/*`],
+    visibility: ['*'],
+    autoApproval: documents.flatMap((d) => d.autoApproval ?? []),
+    trustedSubnets: documents.flatMap((d) => d.trustedSubnets ?? []),
+    deny: { subscriptions: documents.flatMap((d) => d.deny?.subscriptions ?? []), subnets: ['192.168.66.0/24'] },
+    otherwise: 'manual',
+  };
+}
+
+/** Writes policy documents into a folder as policy files, one per document. */
+export async function writePolicyFolder(dir: string, documents: readonly PolicyDocument[]): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  await Promise.all(documents.map((d) => writeFile(join(dir, `${d.name}.json`), JSON.stringify(d, null, 2))));
+}

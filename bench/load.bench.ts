@@ -21,7 +21,6 @@ import { WEBHOOK_PATH } from '../src/host/webhook-server.js';
 import { startServe } from '../src/host/start-serve.js';
 import { silentLogger } from '../src/log/create-logger.js';
 
-import type { BenchReporter } from './run.js';
 
 export interface LoadOptions {
   events: number;
@@ -31,6 +30,10 @@ export interface LoadOptions {
   maxDeliveries?: number;
   /** Stop sending after this long; what is unsent is reported, not waited for. */
   deadlineMs?: number;
+  /** Provider subscriptions the targets are spread over (default 20): one puts every write in one bucket. */
+  providerSubscriptions?: number;
+  /** Latency the emulator adds to every ARM answer (a delay fault on all requests). */
+  armLatencyMs?: number;
 }
 
 export interface LoadResult {
@@ -48,6 +51,8 @@ export interface LoadResult {
   maxMs: number;
   peakRssMb: number;
   arm: EmulatorStats;
+  /** Requests that reached each token bucket ('subscription|reads' or '…|writes'). */
+  bucketRequests: Record<string, number>;
   world: World;
   /** Connection ID (lower case) → status before the run, for the caller's oracle. */
   initial: Map<string, string>;
@@ -80,7 +85,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const maxDeliveries = options.maxDeliveries ?? 8;
   const deadlineMs = options.deadlineMs ?? 600_000;
   const targets = Math.max(1, Math.ceil(options.events / CONNECTIONS_PER_TARGET));
-  const world = generateWorld({ targets, connectionsPerTarget: CONNECTIONS_PER_TARGET, seed: 3, providerSubscriptions: PROVIDER_SUBSCRIPTIONS, consumerSubscriptions: CONSUMER_SUBSCRIPTIONS, unreadableShare: 0 });
+  const providerSubscriptions = PROVIDER_SUBSCRIPTIONS.slice(0, options.providerSubscriptions ?? PROVIDER_SUBSCRIPTIONS.length);
+  const world = generateWorld({ targets, connectionsPerTarget: CONNECTIONS_PER_TARGET, seed: 3, providerSubscriptions, consumerSubscriptions: CONSUMER_SUBSCRIPTIONS, unreadableShare: 0 });
   const initial = new Map<string, string>();
   const events: Array<Record<string, unknown>> = [];
   for (const provider of world.providers) {
@@ -92,7 +98,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const dir = await mkdtemp(join(tmpdir(), 'linkgate-load-'));
   const policyText = JSON.stringify(loadPolicy());
   await writeFile(join(dir, 'load.json'), policyText);
-  const emulator = await startArmEmulator({ world });
+  const emulator = await startArmEmulator({
+    world,
+    ...(options.armLatencyMs === undefined ? {} : { faults: [{ match: {}, fault: { kind: 'delay' as const, ms: options.armLatencyMs } }] }),
+  });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -148,6 +157,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
   let elapsed: number;
   let stats: EmulatorStats;
+  const bucketRequests: Record<string, number> = {};
   try {
     await Promise.all(Array.from({ length: concurrency }, () => sender()));
   } finally {
@@ -157,6 +167,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     await serve.close();
     await agent.close();
     stats = emulator.stats();
+    for (const entry of emulator.requests) {
+      const subscription = /^\/subscriptions\/([^/]+)/iu.exec(entry.path)?.[1]?.toLowerCase() ?? 'tenant';
+      const key = `${subscription}|${entry.method === 'GET' || entry.method === 'HEAD' ? 'reads' : 'writes'}`;
+      bucketRequests[key] = (bucketRequests[key] ?? 0) + 1;
+    }
     await emulator.close();
     await rm(dir, { recursive: true, force: true });
   }
@@ -175,6 +190,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     maxMs: latencies.at(-1) ?? 0,
     peakRssMb: peakRss / (1024 * 1024),
     arm: stats,
+    bucketRequests,
     world,
     initial,
     policyText,
@@ -190,10 +206,4 @@ export function describeLoad(result: LoadResult): string[] {
     `peak RSS ${result.peakRssMb.toFixed(0)} MB (one process: emulator + serve + sender)`,
     `ARM requests ${result.arm.requests} ${JSON.stringify(result.arm.byOperation)}, writes ${result.arm.writes}, 429 from ARM's buckets ${result.arm.throttled}`,
   ];
-}
-
-export async function run(report: BenchReporter): Promise<void> {
-  const result = await runLoad({ events: 10_000 });
-  report.section('Load: 10,000 events through linkgate serve against the ARM emulator (ARM-sized buckets, client pacing on)');
-  for (const line of describeLoad(result)) report.line(line);
 }

@@ -88,22 +88,26 @@ function explainSchemaError(file: string, error: ErrorObject, document: unknown)
   }
 }
 
+function hasDuplicates(list: readonly unknown[]): boolean {
+  // The usual case, all strings (ajv compares them exactly): one native set build.
+  if (list.every((entry) => typeof entry === 'string')) return new Set(list).size !== list.length;
+  // Anything else is a schema error already; keyed by its JSON, as deep equality would see it.
+  const seen = new Set<string>();
+  for (const entry of list) {
+    const key = typeof entry === 'string' ? `s${entry}` : `j${JSON.stringify(entry) ?? ''}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
 /** One error per array that holds an entry twice, as ajv's `uniqueItems` reports it; one hash per entry. */
 function duplicateErrors(file: string, document: unknown): PolicyError[] {
   const errors: PolicyError[] = [];
   for (const pointer of UNIQUE_ARRAYS) {
     const list = valueAt(document, pointer);
     if (!Array.isArray(list)) continue;
-    const seen = new Set<string>();
-    for (const entry of list as unknown[]) {
-      // Strings by value (ajv compares them exactly); anything else is a schema error already, keyed by its JSON.
-      const key = typeof entry === 'string' ? `s${entry}` : `j${JSON.stringify(entry) ?? ''}`;
-      if (seen.has(key)) {
-        errors.push({ file, pointer, message: 'has duplicate entries', fix: 'remove the duplicates' });
-        break;
-      }
-      seen.add(key);
-    }
+    if (hasDuplicates(list as unknown[])) errors.push({ file, pointer, message: 'has duplicate entries', fix: 'remove the duplicates' });
   }
   return errors;
 }
