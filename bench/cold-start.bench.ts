@@ -39,7 +39,7 @@ export async function run(report: BenchReporter): Promise<void> {
   const bundle = path.resolve('dist/functions-app/main.js');
   const unbundled = path.resolve('dist/functions/connection-events.js');
   if (!existsSync(bundle)) throw new Error('dist/functions-app/main.js is missing: npm run build first');
-  const times = QUICK ? 5 : 15;
+  const times = QUICK ? 3 : 7;
   const runs = times * 2 + 4;
   const world = loadWorld({
     providers: Array.from({ length: runs }, (_, i) => ({

@@ -44,12 +44,14 @@ export async function run(report: BenchReporter): Promise<void> {
   const documents = big.set.policies.map((p) => p.document);
   const cedar = cedarPeer(big);
   const tally: Record<string, number> = {};
-  const checked = QUICK ? 3_000 : cases.length;
+  // Cedar takes milliseconds a decision here, so it runs on the first CEDAR_CASES cases, and its
+  // decisions are checked against linkgate's on every one of them before it is timed on them.
+  const CEDAR_CASES = QUICK ? 600 : 3_000;
   for (let i = 0; i < cases.length; i++) {
     const ours = evaluate(compiled, cases[i]!).decision;
     tally[ours] = (tally[ours] ?? 0) + 1;
-    if (naiveEvaluate(documents, cases[i]!) !== ours && i < 2_000) throw new Error(`the naive peer disagrees on case ${i}`);
-    if (i < checked && cedar.allows(cases[i]!) !== (ours === 'approve')) throw new Error(`Cedar disagrees on case ${i}: linkgate ${ours}`);
+    if (i < 2_000 && naiveEvaluate(documents, cases[i]!) !== ours) throw new Error(`the naive peer disagrees on case ${i}`);
+    if (i < CEDAR_CASES && cedar.allows(cases[i]!) !== (ours === 'approve')) throw new Error(`Cedar disagrees on case ${i}: linkgate ${ours}`);
   }
   const BATCH = 1_000;
   let cursor = 0;
@@ -69,15 +71,15 @@ export async function run(report: BenchReporter): Promise<void> {
   });
   let cedarCursor = 0;
   const cedarFigure = await nsPerCall(() => {
-    for (let k = 0; k < 10; k++) cedar.allows(cases[(cedarCursor = (cedarCursor + 1) % cases.length)]!);
+    cedar.allows(cases[(cedarCursor = (cedarCursor + 1) % CEDAR_CASES)]!);
   });
   const rate = ratePerSecond(distinct, BATCH);
-  report.line(`${cases.length.toLocaleString('en')} distinct cases as parsed ARM JSON (a third approved by subscription, a third by endpoint IP, a third left manual after every list missed): ${JSON.stringify(tally)}. The naive peer agrees on the first 2,000; Cedar agrees with linkgate (allow ⇔ approve) on ${checked.toLocaleString('en')} of ${checked.toLocaleString('en')} checked. Median decisions/s with the 25th–75th percentile range.`);
+  report.line(`${cases.length.toLocaleString('en')} distinct cases as parsed ARM JSON (a third approved by subscription, a third by endpoint IP, a third left manual after every list missed): ${JSON.stringify(tally)}. The naive peer agrees on the first 2,000; Cedar agrees with linkgate (allow ⇔ approve; linkgate's manual and reject are Cedar's deny) on every one of the ${CEDAR_CASES.toLocaleString('en')} cases it is timed on. Median decisions/s with the 25th–75th percentile range.`);
   report.line('');
   report.line('| evaluator | decisions/s | linkgate is |');
   report.line('| --- | ---: | ---: |');
   report.line(`| linkgate \`evaluate()\`, 30,000 distinct cases | ${formatRateFigure(distinct, BATCH)} | goal ≥ 1 M/s: ${verdict(rate >= 1e6)} |`);
   report.line(`| linkgate \`evaluate()\`, 1,000 cases (in cache) | ${formatRateFigure(inCache, BATCH)} | |`);
   report.line(`| naive linear scan (peer), distinct cases | ${formatRateFigure(naive, 10)} | ${(rate / ratePerSecond(naive, 10)).toFixed(0)}× (goal ≥ 100×: ${verdict(rate / ratePerSecond(naive, 10) >= 100)}) |`);
-  report.line(`| Cedar ${cedar.version} (cedar-wasm, pre-parsed policy set), distinct cases | ${formatRateFigure(cedarFigure, 10)} | ${(rate / ratePerSecond(cedarFigure, 10)).toFixed(0)}× (goal ≥ 10×: ${verdict(rate / ratePerSecond(cedarFigure, 10) >= 10)}) |`);
+  report.line(`| Cedar ${cedar.version} (cedar-wasm, pre-parsed policy set), first ${CEDAR_CASES.toLocaleString('en')} cases | ${formatRateFigure(cedarFigure, 1)} | ${(rate / ratePerSecond(cedarFigure, 1)).toFixed(0)}× (goal ≥ 10×: ${verdict(rate / ratePerSecond(cedarFigure, 1) >= 10)}) |`);
 }

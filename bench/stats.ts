@@ -19,7 +19,7 @@ export interface Figure {
 
 /** Nanoseconds per call of `body` (mitata's sampler: warm-up, then samples until enough CPU time). */
 export async function nsPerCall(body: () => unknown): Promise<Figure> {
-  const stats = await mitataMeasure(body, { min_cpu_time: (QUICK ? 300 : 1_000) * 1e6, max_samples: QUICK ? 300 : 2_000, min_samples: 12 });
+  const stats = await mitataMeasure(body, { min_cpu_time: (QUICK ? 200 : 600) * 1e6, max_samples: QUICK ? 200 : 1_000, min_samples: 8 });
   return { median: stats.p50, low: stats.p25, high: stats.p75, samples: stats.samples.length };
 }
 
