@@ -36,7 +36,15 @@ export interface AuditAction {
   status: ActionStatus;
   httpStatus?: number;
   armRequestId?: string;
+  /** What went wrong (failed, or a released claim's last attempt). */
   error?: string;
+  /** How a success or a supersession was established (e.g. confirmed by a re-read); never an error. */
+  note?: string;
+  /**
+   * With status 'pending': the last write did not land and the claim is released; a reconcile
+   * retries it once `leaseUntil` has passed ("failed, released").
+   */
+  released?: boolean;
 }
 
 export interface AuditRecord {
@@ -72,6 +80,8 @@ export interface AuditRecord {
   idempotencyKey: string;
   /** The etag read when deciding ('' for types whose connections carry none). */
   etag?: string;
+  /** ARM writes under this record that did not land; at the retry policy's limit the decision is given up. */
+  failedWrites?: number;
   /** Set when an ARM write was claimed: when the claim expires and may be taken over (ISO 8601). */
   leaseUntil?: string;
   /** Free-form kind for records that are not plain decisions, e.g. 'drift'. */

@@ -6,11 +6,12 @@
 import { equivalenceKeyOf } from '../audit/equivalence-key.js';
 import type { AuditRecord, AuditStore } from '../audit/types.js';
 
-export async function appendOnce(record: AuditRecord, deps: { store: AuditStore }): Promise<void> {
+/** Returns the records already stored under the record's idempotency key (read anyway). */
+export async function appendOnce(record: AuditRecord, deps: { store: AuditStore }): Promise<AuditRecord[]> {
   // A read first: the common case (every sweep meets the same manual connections again) then
   // costs one query and no write; appendOnce settles the rare race atomically.
   const key = equivalenceKeyOf(record);
   const previous = await deps.store.findByKey(record.idempotencyKey);
-  if (previous.some((p) => p.action.status === 'skipped' && p.leaseUntil === undefined && equivalenceKeyOf(p) === key)) return;
-  await deps.store.appendOnce(record);
+  if (!previous.some((p) => p.action.status === 'skipped' && p.leaseUntil === undefined && equivalenceKeyOf(p) === key)) await deps.store.appendOnce(record);
+  return previous;
 }

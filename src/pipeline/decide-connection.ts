@@ -10,6 +10,7 @@ import { evaluate } from '../policy/evaluate.js';
 import { appendOnce } from './append-once.js';
 import { buildCase } from './build-case.js';
 import { carryOutDecision } from './carry-out-decision.js';
+import { retireClaims } from './claim-decision.js';
 import { decisionRecord, wantedStatus } from './decision-record.js';
 import type { ConnectionResult, ReconcileDeps } from './reconcile-deps.js';
 
@@ -35,7 +36,8 @@ export async function decideConnection(
   const record = decisionRecord({ target, connection, decision, endpoint, consumer, evaluationCase, trigger, enforced, startedMs }, deps);
 
   if (wanted === undefined || deps.dryRun) {
-    await appendOnce(record, deps);
+    const previous = await appendOnce(record, deps);
+    if (!deps.dryRun) await retireClaims(previous, `today's policies decide ${decision.decision}: nothing to write`, deps, log);
     log.info({ decision: decision.decision, policy: decision.policy, dryRun: deps.dryRun, reasons: decision.reasons }, 'decided; nothing to write');
     if (wanted !== undefined) return wanted === 'Approved' ? 'wouldApprove' : 'wouldReject';
     return decision.decision === 'manual' ? 'manual' : 'auditOnly';

@@ -81,6 +81,16 @@ export function shows(connection: ArmConnection | undefined, wanted: ConnectionS
   return statusOf(connection)?.toLowerCase() === wanted.toLowerCase();
 }
 
+/** The connection still shows the Pending state the claim was made for: nothing has landed. */
+export function stillAsClaimed(record: AuditRecord, current: ArmConnection | undefined): boolean {
+  return current !== undefined && connectionFacts(current).isPending && (current.etag ?? '') === (record.etag ?? '');
+}
+
+/** Statuses a connection passes through while a decision is carried out (Web/sites, API Management). */
+export function inProgress(status: string | undefined): boolean {
+  return status !== undefined && /^(approving|rejecting|disconnecting|updating)$/iu.test(status);
+}
+
 /** The connection as it is once `status` is written: what later decisions in the same pass must see. */
 export function withStatus(connection: ArmConnection, status: ConnectionStatus): ArmConnection {
   const properties = connection.properties ?? {};

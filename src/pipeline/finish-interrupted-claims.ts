@@ -9,13 +9,8 @@ import type { ArmId } from '../ids/arm-id.js';
 import type { Logger } from '../log/create-logger.js';
 import { connectionFacts } from '../policy/connection-facts.js';
 import { leaseExpired } from './claim-decision.js';
-import { shows, wantedStatus } from './decision-record.js';
+import { inProgress, shows, stillAsClaimed, wantedStatus } from './decision-record.js';
 import type { ReconcileDeps } from './reconcile-deps.js';
-
-/** The connection still shows the Pending state the claim was made for. */
-function stillAsClaimed(record: AuditRecord, current: ArmConnection | undefined): boolean {
-  return current !== undefined && connectionFacts(current).isPending && (current.etag ?? '') === (record.etag ?? '');
-}
 
 /** Claims of the target finished now, and those still under a live lease. */
 export async function finishInterruptedClaims(target: ArmId, deps: ReconcileDeps, log: Logger): Promise<{ finished: number; leased: AuditRecord[] }> {
@@ -27,18 +22,24 @@ export async function finishInterruptedClaims(target: ArmId, deps: ReconcileDeps
       continue;
     }
     const current = await deps.arm.getConnection(record.connectionId);
-    // Still Pending as claimed: the main pass takes the claim over and acts.
+    // Still Pending as claimed: the main pass takes the claim over and acts (a released claim: retries).
     if (stillAsClaimed(record, current)) continue;
+    const status = current === undefined ? undefined : connectionFacts(current).status;
+    // Still being carried out at ARM (Approving…): nothing to finish yet; it stays open, and counted.
+    if (inProgress(status)) {
+      leased.push(record);
+      continue;
+    }
     const taken = await deps.store.takeOver(record, new Date(deps.now().getTime() + deps.leaseMs));
     if (!taken.taken) continue;
     const wanted = wantedStatus(record.decision);
-    const status = current === undefined ? undefined : connectionFacts(current).status;
+    const { error: _lastError, released: _released, ...last } = taken.record.action;
     await deps.store.complete({
       ...taken.record,
       action:
         wanted !== undefined && shows(current, wanted)
-          ? { status: 'succeeded', error: 'finished after an interrupted attempt: ARM already shows ' + wanted }
-          : { status: 'superseded', error: `finished after an interrupted attempt: ARM shows ${status ?? 'no such connection'}` },
+          ? { ...last, status: 'succeeded', note: 'finished after an interrupted attempt: ARM already shows ' + wanted }
+          : { ...last, status: 'superseded', note: `finished after an interrupted attempt: ARM shows ${status ?? 'no such connection'}` },
     });
     log.warn({ connection: record.connectionId, recordId: record.id, status }, 'finished an interrupted decision');
     finished++;

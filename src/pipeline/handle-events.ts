@@ -91,6 +91,10 @@ export async function handleEvents(events: DeliveredEvent[], deps: PipelineDeps)
     if (result.status === 'fulfilled') {
       outcome.targets.push(result.value);
       outcome.errors.push(...result.value.errors);
+      const { released, stranded } = result.value.results;
+      if (released + stranded > 0) {
+        outcome.errors.push(`${result.value.target}: ${released} decision(s) released for a retry after a write that did not land, ${stranded} claimed and not finished; the delivery fails until a reconcile completes them`);
+      }
       outcome.transient ||= result.value.transient;
     } else {
       outcome.errors.push(errorSummary(result.reason));

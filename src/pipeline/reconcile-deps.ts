@@ -20,6 +20,16 @@ export interface ReconcileDeps {
   leaseMs: number;
   now: () => Date;
   newId: () => string;
+  /** Retries of a write that did not land; default DEFAULT_DECISION_RETRY (release-decision.ts). */
+  retry?: DecisionRetryPolicy;
+}
+
+export interface DecisionRetryPolicy {
+  /** Writes per decision, the first included; then the decision is given up for manual review. */
+  maxAttempts: number;
+  /** Wait before the first retry; doubled after each further failed write. */
+  baseDelayMs: number;
+  maxDelayMs: number;
 }
 
 export type ConnectionResult =
@@ -33,8 +43,12 @@ export type ConnectionResult =
   /** Decided approve or reject and recorded, but not written: a dry run. */
   | 'wouldApprove'
   | 'wouldReject'
-  /** Another delivery, worker or earlier run owns or already finished this decision. */
+  /** Another delivery, worker or earlier run already finished this decision. */
   | 'owned'
+  /** The write did not land; the claim is released and retried after a backoff (or is waiting for it). */
+  | 'released'
+  /** Claimed and not finished: another writer holds it, or the write is still in progress at ARM. */
+  | 'stranded'
   | 'failed';
 
 export type ResultCounts = Record<ConnectionResult, number>;
@@ -54,7 +68,7 @@ export interface TargetOutcome {
 }
 
 export function emptyResults(): ResultCounts {
-  return { approved: 0, rejected: 0, manual: 0, ignored: 0, auditOnly: 0, wouldApprove: 0, wouldReject: 0, owned: 0, failed: 0 };
+  return { approved: 0, rejected: 0, manual: 0, ignored: 0, auditOnly: 0, wouldApprove: 0, wouldReject: 0, owned: 0, released: 0, stranded: 0, failed: 0 };
 }
 
 export function emptyOutcome(target: ArmId): TargetOutcome {

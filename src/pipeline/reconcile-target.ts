@@ -56,6 +56,9 @@ export async function reconcileTarget(target: ArmId, trigger: AuditTrigger, deps
         if (attempt === MAX_DECIDE_ATTEMPTS) outcome.results.failed++;
       }
     }
+    // A decision not carried out yet (released for a retry, or claimed and unfinished) must not be
+    // answered 200: the delivery fails, and Event Grid redelivers until a reconcile completes it.
+    if (outcome.results.released + outcome.results.stranded > 0) outcome.transient = true;
   } catch (error) {
     outcome.errors.push(errorSummary(error));
     outcome.transient ||= isTransientError(error);

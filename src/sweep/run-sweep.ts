@@ -69,6 +69,28 @@ async function targetsWithOpenClaims(pipeline: SweepDeps['pipeline'], targets: S
   return keys;
 }
 
+/**
+ * Decisions still open once the sweep is done (released for a retry, or claimed and unfinished):
+ * each is an error, so `linkgate reconcile` exits non-zero and the timer run fails while any is
+ * left, instead of reporting a clean sweep over a connection nobody is carrying out.
+ */
+async function countOpenDecisions(pipeline: SweepDeps['pipeline'], summary: SweepSummary): Promise<void> {
+  const open = (await pipeline.store.incomplete()).filter((record) => {
+    const parsed = parseArmId(record.target);
+    return parsed.ok && pipeline.policies.governs(parsed.id.key);
+  });
+  if (open.length === 0) return;
+  const released = open.filter((record) => record.action.released === true).length;
+  summary.totals.released = released;
+  summary.totals.stranded = open.length - released;
+  summary.totals.errors += open.length;
+  summary.transient = true;
+  summary.errors.push(
+    `${open.length} decision(s) not complete after the sweep: ${released} released for a retry after a write that did not land, ` +
+      `${open.length - released} claimed and unfinished (a write in progress, or a writer that stopped); a later reconcile completes them`,
+  );
+}
+
 export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepSummary> {
   const pipeline = deps.pipeline;
   const logger = options.logger ?? pipeline.logger;
@@ -151,6 +173,11 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   } catch (error) {
     fail(error);
     logger.error({ err: error }, 'recording decisions made outside linkgate failed');
+  }
+  try {
+    await countOpenDecisions(pipeline, summary);
+  } catch (error) {
+    fail(error);
   }
   logger.info({ ...summary.totals }, 'sweep finished');
   return summary;

@@ -20,11 +20,15 @@ export interface SweepTotals {
   drift: number;
   /** Decisions that could not be carried out (also counted in errors). */
   failed: number;
+  /** Decisions open after the sweep: released for a retry after a write that did not land (counted in errors). */
+  released: number;
+  /** Decisions open after the sweep: claimed and unfinished (counted in errors). */
+  stranded: number;
   errors: number;
 }
 
 export function emptyTotals(): SweepTotals {
-  return { targets: 0, connections: 0, pending: 0, approved: 0, rejected: 0, wouldApprove: 0, wouldReject: 0, manual: 0, auditOnly: 0, ungoverned: 0, owned: 0, drift: 0, failed: 0, errors: 0 };
+  return { targets: 0, connections: 0, pending: 0, approved: 0, rejected: 0, wouldApprove: 0, wouldReject: 0, manual: 0, auditOnly: 0, ungoverned: 0, owned: 0, drift: 0, failed: 0, released: 0, stranded: 0, errors: 0 };
 }
 
 /** Adds one reconciled target: its counts, and its errors and failed decisions as errors. */

@@ -169,8 +169,12 @@ describe('reconcileTarget', () => {
     expect(claim?.action.status).toBe('pending');
     expect(Date.parse(claim?.leaseUntil ?? '')).toBeGreaterThan(w.clock.now);
 
+    // ARM still shows it Pending: the write did not land (yet). The claim is released, but not
+    // before its lease, and meanwhile every delivery fails (transient) instead of answering 200.
+    expect(claim?.action.released).toBe(true);
     const early = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
-    expect(early.results.owned).toBe(1);
+    expect(early.results.released).toBe(1);
+    expect(early.transient).toBe(true);
     expect(w.arm.writes).toHaveLength(0);
 
     w.clock.now += 61_000;
@@ -257,12 +261,27 @@ describe('reconcileTarget', () => {
   it('ARM refusing the write is recorded as failed, not retried forever', async () => {
     const w = world();
     w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
-    w.arm.failNext('write', new FakeArmError(400, 'Approving rejected private endpoint connections is not supported'));
-    const outcome = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const retry = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000 };
+    w.arm.failNext('write', new FakeArmError(400, 'Approving rejected private endpoint connections is not supported'), retry.maxAttempts);
+    // Each refusal releases the claim for a retry after a backoff; the last one gives the decision up.
+    for (let attempt = 1; attempt < retry.maxAttempts; attempt++) {
+      const released = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps({ retry }));
+      expect(released.results.released).toBe(1);
+      expect(released.transient).toBe(true);
+      w.clock.now += retry.maxDelayMs;
+    }
+    const outcome = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps({ retry }));
     expect(outcome.results.failed).toBe(1);
     expect(outcome.transient).toBe(false);
     expect(records(w.store)).toEqual([expect.objectContaining({ action: expect.objectContaining({ status: 'failed', httpStatus: 400 }) })]);
+    expect(records(w.store)[0]?.action.error).toContain(`gave up after ${retry.maxAttempts} attempts`);
     expect(connectionStatus(w.arm.connections.get(PLS.toLowerCase())?.[0])).toBe('Pending');
+    // Given up: later reconciles leave it for manual review and write nothing.
+    w.clock.now += retry.maxDelayMs;
+    const later = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps({ retry }));
+    expect(later.results.manual).toBe(1);
+    expect(later.transient).toBe(false);
+    expect(w.arm.calls.filter((c) => c.op === 'write')).toHaveLength(retry.maxAttempts);
   });
 });
 

@@ -39,6 +39,11 @@ export interface FakeArm extends ArmClient {
   failNext(op: FakeOperation, error: Error, times?: number): void;
   /** Run `hook` just before the next write is applied (e.g. to change the connection: a 412 race). */
   beforeNextWrite(hook: (request: SetStatusRequest) => void): void;
+  /** Answer the next `times` writes 200 without changing anything (a write that did not land); they are counted in `ignoredWrites`. */
+  ignoreNextWrites(times: number): void;
+  ignoredWrites: number;
+  /** Removes the connection's etag, as most provider types never return one; its writes keep none either. */
+  dropEtag(connectionId: string): void;
   /** Adds a Pending connection and returns it. */
   addConnection(target: string, name: string, endpointId: string, description?: string, status?: string): ArmConnection;
 }
@@ -59,6 +64,7 @@ export function createFakeArm(): FakeArm {
   const calls: FakeArm['calls'] = [];
   const failures: { op: FakeOperation; error: Error; times: number }[] = [];
   let writeHook: ((request: SetStatusRequest) => void) | undefined;
+  let ignoreWrites = 0;
 
   const maybeFail = (op: FakeOperation, id: string): void => {
     calls.push({ op, id });
@@ -89,6 +95,14 @@ export function createFakeArm(): FakeArm {
     },
     beforeNextWrite(hook) {
       writeHook = hook;
+    },
+    ignoreNextWrites(times) {
+      ignoreWrites += times;
+    },
+    ignoredWrites: 0,
+    dropEtag(connectionId) {
+      const found = find(connectionId);
+      if (found !== undefined) delete (found.list[found.index] as ArmConnection).etag;
     },
     addConnection(target, name, endpointId, description = '', status = 'Pending') {
       const connection: ArmConnection = {
@@ -135,9 +149,14 @@ export function createFakeArm(): FakeArm {
       if (current.etag !== request.connection.etag) throw new FakeArmError(412, 'etag mismatch');
       // ARM lets a provider revoke an Approved connection, but not approve a Rejected one (Cosmos DB and others).
       if (connectionStatus(current) === 'Rejected' && request.status === 'Approved') throw new FakeArmError(400, 'Approving rejected private endpoint connections is not supported');
+      if (ignoreWrites > 0) {
+        ignoreWrites--;
+        this.ignoredWrites++;
+        return { connection: clone(current), httpStatus: 200, outcome: { kind: 'not-landed', reason: 'ARM shows status Pending after the write', transient: false } };
+      }
       const updated: ArmConnection = {
         ...current,
-        etag: nextEtag(),
+        ...(current.etag === undefined ? {} : { etag: nextEtag() }),
         properties: {
           ...current.properties,
           privateLinkServiceConnectionState: { status: request.status, description: request.description, actionsRequired: 'None' },

@@ -10,11 +10,11 @@ describe('addTargetOutcome', () => {
     const outcome = emptyOutcome(parsed.id);
     outcome.connections = 5;
     outcome.pending = 4;
-    outcome.results = { approved: 1, rejected: 1, manual: 1, ignored: 1, auditOnly: 1, wouldApprove: 2, wouldReject: 3, owned: 1, failed: 2 };
+    outcome.results = { approved: 1, rejected: 1, manual: 1, ignored: 1, auditOnly: 1, wouldApprove: 2, wouldReject: 3, owned: 1, released: 0, stranded: 0, failed: 2 };
     outcome.errors = ['boom'];
     const totals = emptyTotals();
     addTargetOutcome(totals, outcome);
     addTargetOutcome(totals, outcome);
-    expect(totals).toEqual({ targets: 0, connections: 10, pending: 8, approved: 2, rejected: 2, manual: 2, auditOnly: 2, ungoverned: 2, wouldApprove: 4, wouldReject: 6, owned: 2, drift: 0, failed: 4, errors: 6 });
+    expect(totals).toEqual({ targets: 0, connections: 10, pending: 8, approved: 2, rejected: 2, manual: 2, auditOnly: 2, ungoverned: 2, wouldApprove: 4, wouldReject: 6, owned: 2, drift: 0, failed: 4, released: 0, stranded: 0, errors: 6 });
   });
 });

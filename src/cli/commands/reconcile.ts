@@ -29,7 +29,9 @@ Options:
   --policies DIR   policy folder (default: $LINKGATE_POLICY_DIR or ./policies)
   --help           this help
 
-Exit codes: 0 done, 1 some targets failed (see the errors), 2 bad usage or configuration.
+Exit codes: 0 done, 1 some targets failed or some decisions are not complete (released for a
+retry after a write that did not land, or claimed and unfinished; see the errors), 2 bad usage
+or configuration.
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -83,8 +85,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const [approveHeader, rejectHeader, approvals, rejections] = config.dryRun ? ['would approve', 'would reject', t.wouldApprove, t.wouldReject] : ['approved', 'rejected', t.approved, t.rejected];
       io.stdout.write(
         renderTable(
-          ['targets', 'connections', 'pending', approveHeader, rejectHeader, 'manual', 'audit-only', 'ungoverned', 'owned', 'failed', 'drift', 'errors'],
-          [[t.targets, t.connections, t.pending, approvals, rejections, t.manual, t.auditOnly, t.ungoverned, t.owned, t.failed, t.drift, t.errors].map(String)],
+          ['targets', 'connections', 'pending', approveHeader, rejectHeader, 'manual', 'audit-only', 'ungoverned', 'owned', 'failed', 'released', 'stranded', 'drift', 'errors'],
+          [[t.targets, t.connections, t.pending, approvals, rejections, t.manual, t.auditOnly, t.ungoverned, t.owned, t.failed, t.released, t.stranded, t.drift, t.errors].map(String)],
         ) + '\n',
       );
       if (config.dryRun) io.stdout.write('dry run: decisions recorded with enforced=false, nothing written to ARM\n');
