@@ -5,7 +5,7 @@
  * repeated; while a decision is not complete every delivery fails and the sweep counts it as an error.
  */
 import { describe, expect, it } from 'vitest';
-import { ArmError } from '../../src/arm/arm-error.js';
+import { ArmError, armErrorFromNetwork } from '../../src/arm/arm-error.js';
 import { parseArmId, type ArmId } from '../../src/ids/arm-id.js';
 import { silentLogger } from '../../src/log/create-logger.js';
 import { reconcileTarget } from '../../src/pipeline/reconcile-target.js';
@@ -50,7 +50,7 @@ const forbidden = (): ArmError =>
     method: 'PUT', path: '/x', httpStatus: 403, code: 'AuthorizationFailed', armMessage: 'role still propagating',
     requestId: 'req-403', correlationId: undefined, transient: false, retryAfterMs: undefined,
   });
-const reset = (): Error => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+const reset = (): Error => armErrorFromNetwork({ method: 'PUT', path: '/x', cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
 const records = (store: MemoryAuditStore) => [...store.records.values()];
 const status = (arm: FakeArm) => connectionStatus(arm.connections.get(STORAGE.toLowerCase())?.[0]);
 
@@ -101,7 +101,7 @@ describe('exactly once without etags', () => {
     expect(arm.ignoredWrites).toBe(1);
     expect(status(arm)).toBe('Pending');
     expect(records(store)[0]?.action).toMatchObject({ status: 'pending', released: true, httpStatus: 200 });
-    expect(records(store)[0]?.action.error).toContain('still Pending');
+    expect(records(store)[0]?.action.error).toContain('did not land');
 
     clock.now += RETRY.baseDelayMs;
     const retry = await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps());
