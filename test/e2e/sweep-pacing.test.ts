@@ -1,5 +1,7 @@
 /**
- * Pacing beyond the burst, in test time: the emulator's buckets and the client's pacing are both
+ * Pacing beyond the burst, in virtual time (one clock for the emulator's buckets and the client's
+ * pacing, moved only by the client's sleeps), so a busy machine cannot refill a bucket behind the
+ * test's back or drain it faster than the test meant: the emulator's buckets and the client's pacing are both
  * scaled by the same factor from ARM's shape (small burst, fast refill: the ArmClient `buckets`
  * option, which createRuntime passes through `armOptions`), over a world whose writes far exceed
  * the write burst in one subscription. With pacing on, the sweep drains the bucket and waits for
@@ -16,6 +18,7 @@ import { readConfig } from '../../src/config/read-config.js';
 import { silentLogger } from '../../src/log/create-logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
+import { wakeOrderClock } from '../support/virtual-clock.js';
 
 const PROVIDER = 'f0000000-0000-4000-8000-000000000001';
 /** ARM's shape (burst, then a steady refill) at 1/10 of the burst and 20× the refill. */
@@ -45,7 +48,8 @@ describe('the sweep paces itself to the ARM buckets', () => {
 
   async function sweepWith(armOptions: Record<string, unknown>): Promise<{ emulator: ArmEmulator; summary: Awaited<ReturnType<typeof runSweep>> }> {
     const world = generateWorld({ targets: 24, connectionsPerTarget: 20, seed: 9, providerSubscriptions: [PROVIDER], types: [{ type: 'Microsoft.Network/privateLinkServices' }], mix: { pending: 80, approved: 20, rejected: 0 } });
-    emulator = await startArmEmulator({ world, buckets: SCALED });
+    const clock = wakeOrderClock(1_700_000_000_000);
+    emulator = await startArmEmulator({ world, buckets: SCALED, now: clock.now });
     const config = readConfig({
       LINKGATE_ARM_ENDPOINT: emulator.url,
       LINKGATE_ARM_TOKEN: emulator.token,
@@ -54,7 +58,7 @@ describe('the sweep paces itself to the ARM buckets', () => {
       LINKGATE_SWEEP_SCOPES: PROVIDER,
       LINKGATE_CONCURRENCY: '16',
     });
-    runtime = await createRuntime(config, { logger: silentLogger(), armOptions });
+    runtime = await createRuntime(config, { logger: silentLogger(), armOptions: { now: clock.now, sleep: clock.sleep, ...armOptions } });
     const summary = await runSweep(runtime, { revoke: false });
     return { emulator, summary };
   }

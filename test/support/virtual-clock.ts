@@ -23,3 +23,44 @@ export function steppingClock(start = 0): VirtualClock & { advance(ms: number): 
     sleeps,
   };
 }
+
+/**
+ * Virtual time for many concurrent sleepers (a paced fleet of requests): each sleeper wakes at the
+ * time it fell asleep plus what it asked for, sleepers wake in that order, and time jumps forward to
+ * each wake (never back). Unlike `steppingClock`, sixteen sleepers asking for 100 ms at once move
+ * time by 100 ms, not 1.6 s, so a pacing test proves the pacing, not an over-generous clock.
+ */
+export function wakeOrderClock(start = 0): VirtualClock {
+  let clock = start;
+  const sleeps: number[] = [];
+  const sleepers: { wake: number; resolve: () => void }[] = [];
+  let draining = false;
+
+  // One sleeper per macrotask, earliest wake first, so requests its wake released run before time moves on.
+  const wakeNext = (): void => {
+    sleepers.sort((a, b) => a.wake - b.wake);
+    const next = sleepers.shift();
+    if (next === undefined) {
+      draining = false;
+      return;
+    }
+    clock = Math.max(clock, next.wake);
+    next.resolve();
+    setImmediate(wakeNext);
+  };
+
+  return {
+    now: () => clock,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return new Promise<void>((resolve) => {
+        sleepers.push({ wake: clock + Math.max(0, ms), resolve });
+        if (!draining) {
+          draining = true;
+          setImmediate(wakeNext);
+        }
+      });
+    },
+    sleeps,
+  };
+}
