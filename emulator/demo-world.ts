@@ -131,6 +131,9 @@ export function demoWorld(): World {
         privateEndpointId: endpointIdOf(c.subscription, c.endpoint),
         status: c.status ?? 'Pending',
         ...(c.status === 'Approved' ? { description: 'Approved by the payments team' } : {}),
+        // PaaS types show no request message on the provider side while Pending (DESIGN §9): the
+        // consumer's is only on its endpoint. Network (the Private Link Service) copies it over.
+        ...(c.status !== 'Approved' && !target.type.startsWith('Microsoft.Network/') ? { description: null } : {}),
       })),
     })),
     endpoints: PLAN.flatMap((target) =>
@@ -138,6 +141,8 @@ export function demoWorld(): World {
         id: endpointIdOf(c.subscription, c.endpoint),
         subnetId: c.subnet,
         ipAddresses: [c.ip],
+        // As real Pending endpoints: ipConfigurations: [] and customDnsConfigs: [], the IP on the NIC (DESIGN §9).
+        listsIpAddresses: false,
         ...(c.unreadable === true ? { readable: false } : {}),
         connectsTo: [{ targetId: target.id, manual: c.manual ?? false, requestMessage: c.requestMessage }],
       })),

@@ -79,6 +79,24 @@ async function readNetworkInterfaces(
   return { nics, unreadable: false };
 }
 
+/**
+ * The endpoint with its NICs expanded in place when it lists no IP itself, and where its IPs
+ * came from. A NIC that cannot be read leaves the endpoint as read ('unreadable').
+ */
+async function withAddresses(
+  arm: Pick<ArmClient, 'getNetworkInterface'>,
+  caches: ConsumerReadCaches,
+  endpoint: Record<string, unknown>,
+): Promise<{ endpoint: Record<string, unknown>; source: IpAddressSource }> {
+  if (endpointListsAddresses(endpoint)) return { endpoint, source: 'endpoint' };
+  const ids = networkInterfaceIdsOf(endpoint);
+  if (ids.length === 0) return { endpoint, source: 'none' };
+  const read = await readNetworkInterfaces(arm, caches, ids);
+  if (read.unreadable) return { endpoint, source: 'unreadable' };
+  const expanded = withNetworkInterfaces(endpoint, read.nics);
+  return { endpoint: expanded, source: endpointFacts(expanded).ipAddresses.length > 0 ? 'nic' : 'none' };
+}
+
 export async function readConsumerFacts(
   arm: Pick<ArmClient, 'getPrivateEndpoint' | 'getNetworkInterface'>,
   caches: ConsumerReadCaches,
@@ -97,17 +115,9 @@ export async function readConsumerFacts(
     if (!endpoint.readable) ipAddresses = 'unreadable';
     else if (endpointListsAddresses(endpoint.endpoint)) ipAddresses = 'endpoint';
     else if (needs.ipAddresses) {
-      const ids = networkInterfaceIdsOf(endpoint.endpoint);
-      if (ids.length === 0) ipAddresses = 'none';
-      else {
-        const read = await readNetworkInterfaces(arm, caches, ids);
-        if (read.unreadable) ipAddresses = 'unreadable';
-        else {
-          const expanded = withNetworkInterfaces(endpoint.endpoint, read.nics);
-          endpoint = { readable: true, endpoint: expanded };
-          ipAddresses = endpointFacts(expanded).ipAddresses.length > 0 ? 'nic' : 'none';
-        }
-      }
+      const expanded = await withAddresses(arm, caches, endpoint.endpoint);
+      endpoint = { readable: true, endpoint: expanded.endpoint };
+      ipAddresses = expanded.source;
     }
   } else if (wanted) {
     ipAddresses = 'none';
