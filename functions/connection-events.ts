@@ -4,6 +4,7 @@
  * decides every Pending connection. Throwing fails the invocation so Event Grid redelivers.
  */
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
+import { withAdmission, workerAdmission } from '../src/host/admit-invocation.js';
 import { handleEventsOrThrow } from '../src/pipeline/handle-events.js';
 import { sharedRuntime } from '../src/runtime/create-runtime.js';
 import { messageOf } from '../src/errors/linkgate-error.js';
@@ -21,7 +22,8 @@ export async function connectionEvents(event: EventGridEvent, context: Invocatio
     return;
   }
   try {
-    const outcome = await handleEventsOrThrow([parsed.event], runtime.pipeline);
+    // Beyond the worker's bound the invocation fails at once and Event Grid retries (src/host/admit-invocation.ts).
+    const outcome = await withAdmission(workerAdmission(runtime.config.serve), 1, () => handleEventsOrThrow([parsed.event], runtime.pipeline));
     context.log(`linkgate: event ${event.id} → ${outcome.targets.length} target(s) reconciled`);
   } catch (error) {
     context.error(`linkgate: event ${event.id} failed and will be retried: ${messageOf(error)}`);
