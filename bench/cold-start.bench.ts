@@ -5,7 +5,8 @@
  * and decided against the ARM emulator, static token, file audit store). Peers in the same run:
  * a new process importing @azure/functions alone, and the unbundled tsc build of the handler.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -59,7 +60,8 @@ export async function run(report: BenchReporter): Promise<void> {
   await mkdir(path.join(dir, 'policies'));
   await writeFile(path.join(dir, 'policies', 'bench.json'), JSON.stringify({ name: 'bench', targets: [`/subscriptions/${PROVIDER}/**`], autoApproval: [CONSUMER] }));
   let next = 0;
-  const child = (module: string, withEvent: boolean): { imported: number; first: number } => {
+  // Asynchronous: the emulator answering the child's ARM calls lives in this process's event loop.
+  const child = async (module: string, withEvent: boolean): Promise<{ imported: number; first: number }> => {
     const env: Record<string, string> = {
       PATH: process.env['PATH'] ?? '',
       BENCH_MODULE: module,
@@ -70,15 +72,14 @@ export async function run(report: BenchReporter): Promise<void> {
       LINKGATE_LOG_LEVEL: 'warn',
     };
     if (withEvent) env['BENCH_EVENT'] = JSON.stringify(connectionProxyWriteEvent(target(next++), 'c'));
-    const result = spawnSync(process.execPath, [script], { env, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`cold-start child failed: ${result.stderr}`);
-    return JSON.parse(result.stdout) as { imported: number; first: number };
+    const { stdout } = await promisify(execFile)(process.execPath, [script], { env, encoding: 'utf8', timeout: 120_000 });
+    return JSON.parse(stdout) as { imported: number; first: number };
   };
   try {
-    const functionsOnly = await repeat(times, () => child('@azure/functions', false).imported, { warmUp: true });
-    const bundleImport = await repeat(times, () => child(bundle, false).imported, { warmUp: true });
-    const unbundledImport = await repeat(times, () => child(unbundled, false).imported, { warmUp: true });
-    const bundleFirst = await repeat(times, () => child(bundle, true).first, { warmUp: true });
+    const functionsOnly = await repeat(times, async () => (await child('@azure/functions', false)).imported, { warmUp: true });
+    const bundleImport = await repeat(times, async () => (await child(bundle, false)).imported, { warmUp: true });
+    const unbundledImport = await repeat(times, async () => (await child(unbundled, false)).imported, { warmUp: true });
+    const bundleFirst = await repeat(times, async () => (await child(bundle, true)).first, { warmUp: true });
     const ratio = bundleImport.median / functionsOnly.median;
     const writes = emulator.stats().writes;
     report.line(`Each figure is a new Node process (median of ${times}, min–max), timed inside it from before the import to after it (and after the first event's handler returns); process start-up itself is excluded and is the same for all rows. ${writes} connection(s) approved by the first-event runs, as expected one per run.`);

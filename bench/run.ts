@@ -44,8 +44,14 @@ const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const started = new Date();
 for (const section of SECTIONS) {
   if (wanted.length > 0 && !wanted.includes(section.name)) continue;
-  const module = await section.load();
-  await module.run(reporter);
+  // One section failing (a port, a child process) must not lose the others' figures: say so in the document.
+  try {
+    const module = await section.load();
+    await module.run(reporter);
+  } catch (error) {
+    reporter.line('');
+    reporter.line(`**Section ${section.name} failed in this run:** ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`);
+  }
 }
 
 const cpus = os.cpus();
