@@ -28,7 +28,8 @@ import { parseDelivery, type DeliveredEvent } from '../../src/intake/parse-deliv
 import { silentLogger } from '../../src/log/create-logger.js';
 import { handleEvents, type PipelineDeps } from '../../src/pipeline/handle-events.js';
 import { mapWithConcurrency } from '../../src/pipeline/map-with-concurrency.js';
-import { buildScenario, FULL, shuffle, tally, UNGOVERNED_SUB, type Scenario } from './scenario.js';
+import { writeLeaseMs } from '../../src/pipeline/write-lease.js';
+import { buildScenario, FULL, isEtagless, shuffle, tally, UNGOVERNED_SUB, type Scenario } from './scenario.js';
 import { withStoreFaults, type StoreFaultStats } from './faulty-audit-store.js';
 
 const TARGETS = FULL ? 100 : 20;
@@ -37,10 +38,21 @@ const BATCH_SIZE = 10;
 const DUPLICATE_SHARE = 0.1;
 /** Deliveries of a batch at most (Event Grid's default is 30 attempts over 24 h; a bound keeps the test finite). */
 const MAX_DELIVERIES = 30;
-/** Redelivery comes after the lease here, as Event Grid's later retries (1 min, 5 min, …) come after linkgate's 120 s lease. */
-const LEASE_MS = 250;
-const REDELIVERY_DELAY_MS = 300;
 const CLIENT_TIMEOUT_MS = 250;
+/** The workers' ARM client limits: small, so that the lease they imply is short enough to wait out in a test. */
+const CLIENT_LIMITS = { timeoutMs: CLIENT_TIMEOUT_MS, maxAttempts: 2, maxRetryDelayMs: 15, maxPolls: 2, pollIntervalMs: 5 } as const;
+/** A delayed answer (below) lands this long after it was sent: the window in which a write the client gave up on may still land. */
+const SLOW_ANSWER_MS = CLIENT_TIMEOUT_MS * 3;
+/**
+ * The lease from the client's worst case (write-lease.ts), never shorter: a claim taken over any
+ * sooner could meet its first writer's write still landing, and etag-less types have no If-Match
+ * to catch that second write.
+ */
+const LEASE_MS = writeLeaseMs({ ...CLIENT_LIMITS, stragglerMs: SLOW_ANSWER_MS });
+/** Redelivery comes after the lease here, as Event Grid's later retries (1 min, 5 min, …) come after linkgate's lease. */
+const REDELIVERY_DELAY_MS = Math.ceil(LEASE_MS / 3);
+/** A write that did not land is retried after a lease (it may be one the client gave up on), within the deliveries' bound. */
+const DECISION_RETRY = { maxAttempts: 6, baseDelayMs: LEASE_MS, maxDelayMs: LEASE_MS };
 const STORE_FAULT_PROBABILITY = 0.04;
 
 /** ~20 % of requests at each ARM step: every rule rolls its own dice, in order. */
@@ -52,7 +64,7 @@ function faultRules(): FaultRule[] {
     { match: { operation }, probability: 0.04, fault: { kind: 'status', status: 503 } },
     { match: { operation }, probability: 0.04, fault: { kind: 'reset' } },
     // Longer than the client timeout: a timeout; for a write, the write still lands after it.
-    { match: { operation }, probability: 0.02, fault: { kind: 'delay', ms: CLIENT_TIMEOUT_MS * 3 } },
+    { match: { operation }, probability: 0.02, fault: { kind: 'delay', ms: SLOW_ANSWER_MS } },
     { match: { operation }, probability: 0.02, fault: { kind: 'delay', ms: 40 } },
   ]);
 }
@@ -66,11 +78,13 @@ function worker(emulator: ArmEmulator, scenario: Scenario, store: AuditStore, se
     endpoint: emulator.url,
     credential: { token: emulator.token },
     logger: silentLogger(),
-    timeoutMs: CLIENT_TIMEOUT_MS,
+    timeoutMs: CLIENT_LIMITS.timeoutMs,
+    maxAttempts: CLIENT_LIMITS.maxAttempts,
+    maxPolls: CLIENT_LIMITS.maxPolls,
+    pollIntervalMs: CLIENT_LIMITS.pollIntervalMs,
     pacing: false,
     sleep: fastSleep,
     random: seededRandom(seed),
-    pollIntervalMs: 5,
   });
   return {
     arm,
@@ -79,6 +93,7 @@ function worker(emulator: ArmEmulator, scenario: Scenario, store: AuditStore, se
     logger: silentLogger(),
     dryRun: false,
     leaseMs: LEASE_MS,
+    retry: DECISION_RETRY,
     concurrency: 4,
     now: () => new Date(),
     newId: () => randomUUID(),
@@ -153,6 +168,9 @@ interface Verdict {
   finalStates: Record<string, number>;
   stateMismatches: string[];
   decided: number;
+  /** Decided connections of types whose connections carry no etag (no If-Match to lean on). */
+  decidedEtagless: number;
+  etaglessWrittenExactlyOnce: number;
   writtenExactlyOnce: number;
   writeCountProblems: string[];
   nonPendingWrites: number;
@@ -184,6 +202,8 @@ function judge(scenario: Scenario, emulator: ArmEmulator, records: AuditRecord[]
     finalStates: tally(live.values()),
     stateMismatches: [],
     decided: 0,
+    decidedEtagless: 0,
+    etaglessWrittenExactlyOnce: 0,
     writtenExactlyOnce: 0,
     writeCountProblems: [],
     nonPendingWrites: stats.nonPendingWrites.length,
@@ -204,8 +224,12 @@ function judge(scenario: Scenario, emulator: ArmEmulator, records: AuditRecord[]
     const mine = byConnection.get(key) ?? [];
     if (decided) {
       verdict.decided++;
-      if (writes === 1) verdict.writtenExactlyOnce++;
-      else verdict.writeCountProblems.push(`${expected.name}: ${writes} writes`);
+      const etagless = isEtagless(scenario.world, expected.target);
+      if (etagless) verdict.decidedEtagless++;
+      if (writes === 1) {
+        verdict.writtenExactlyOnce++;
+        if (etagless) verdict.etaglessWrittenExactlyOnce++;
+      } else verdict.writeCountProblems.push(`${expected.name}: ${writes} writes${etagless ? ' (etag-less)' : ''}`);
       const enforced = mine.filter((r) => r.enforced);
       verdict.recordsPerDecision[String(enforced.length)] = (verdict.recordsPerDecision[String(enforced.length)] ?? 0) + 1;
       for (const r of enforced) verdict.recordStatuses[r.action.status] = (verdict.recordStatuses[r.action.status] ?? 0) + 1;
@@ -303,7 +327,10 @@ describe.each([
       'state mismatches': verdict.stateMismatches.length,
       'decided connections': verdict.decided,
       'written exactly once': verdict.writtenExactlyOnce,
+      'decided etag-less connections (no If-Match) / written exactly once': `${verdict.decidedEtagless} / ${verdict.etaglessWrittenExactlyOnce}`,
       'write count problems': verdict.writeCountProblems.length,
+      'write count problem examples': verdict.writeCountProblems.slice(0, 6),
+      'record problem examples': verdict.recordProblems.slice(0, 4),
       'writes to non-Pending connections': verdict.nonPendingWrites,
       'ARM 412 answers': stats.preconditionFailed,
       'enforced records per decided connection': verdict.recordsPerDecision,
@@ -323,6 +350,8 @@ describe.each([
     expect(verdict.nonPendingWrites).toBe(0);
     expect(verdict.recordProblems.slice(0, 10)).toEqual([]);
     expect(verdict.writtenExactlyOnce).toBe(verdict.decided);
+    expect(verdict.decidedEtagless).toBeGreaterThan(0);
+    expect(verdict.etaglessWrittenExactlyOnce).toBe(verdict.decidedEtagless);
     expect(run.exhausted).toBe(0);
     // Every manual decision is on record exactly once: the stores' appendOnce is atomic, so two
     // racing workers or a retried append never add a second identical record.

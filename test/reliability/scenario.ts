@@ -7,6 +7,7 @@
  */
 import { connectionToArm, endpointToArm } from '../../emulator/arm-emulator.js';
 import { generateWorld, type EmulatedStatus, type World } from '../../emulator/world.js';
+import { lookupResourceType } from '../../src/arm/resource-types.js';
 import { compilePolicies, type CompiledPolicySet } from '../../src/policy/compile-policies.js';
 import { evaluate } from '../../src/policy/evaluate.js';
 import { validatePolicyDocuments } from '../../src/policy/load-policies.js';
@@ -89,10 +90,30 @@ export function buildScenario(options: { targets: number; connectionsPerTarget: 
     providerSubscriptions: [...PROVIDER_SUBS],
     consumerSubscriptions: CONSUMER_SUBS,
   });
+  stripEtagsOfEtaglessTypes(world);
   const loaded = validatePolicyDocuments(scenarioPolicyFiles(world));
   if (!loaded.ok) throw new Error(`scenario policies invalid: ${JSON.stringify(loaded.errors)}`);
   const policies = compilePolicies(loaded.set);
   return { world, policySet: loaded.set, policies, expected: expectedOutcomes(world, policies), targets: world.providers.map((p) => p.id) };
+}
+
+/**
+ * Most provider types return no etag on their connections (DESIGN §9; the `etag` column of
+ * src/arm/resource-type-data.ts, from the specs): Storage and Cosmos DB among the world's types.
+ * Their connections are served without one, so no If-Match protects their writes and the matrix
+ * proves exactly-once for etag-less types beside the etag types (Network PLS, Key Vault).
+ */
+function stripEtagsOfEtaglessTypes(world: World): void {
+  for (const provider of world.providers) {
+    if (lookupResourceType(provider.type)?.etag === true) continue;
+    for (const connection of provider.connections) Reflect.deleteProperty(connection, 'etag');
+  }
+}
+
+/** Whether ARM serves this target's connections without an etag in the scenario. */
+export function isEtagless(world: World, target: string): boolean {
+  const provider = world.providers.find((p) => p.id.toLowerCase() === target.toLowerCase());
+  return provider !== undefined && lookupResourceType(provider.type)?.etag !== true;
 }
 
 /** The oracle: every Pending connection evaluated with everything ARM would tell about it. */
