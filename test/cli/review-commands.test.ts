@@ -27,6 +27,8 @@ describe('review commands', () => {
       [['approve', CONNECTION, '--reason', 'x'.repeat(1001)], 'keep it under 1000'],
       [['reject', CONNECTION, '--reason', 'x', '--override'], '--override is for approve only'],
       [['approve', CONNECTION, '--reason', 'x', '--bogus'], 'bogus'],
+      [['reject', 'not-an-id', '--reason', 'x', '--as', 'a'], 'is not a private endpoint connection ID'],
+      [['approve', '/subscriptions/s/resourceGroups/rg', '--reason', 'x', '--as', 'a'], 'is not a private endpoint connection ID'],
       [['pending'], 'nowhere to look'],
       [['pending', '--target', 'pls'], 'not a provider resource ID'],
     ];

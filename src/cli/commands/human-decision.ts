@@ -4,6 +4,7 @@
  * (src/review/decide-by-hand.ts). Shared by approve.ts and reject.ts.
  */
 import { readConfig } from '../../config/read-config.js';
+import { targetOfConnectionId } from '../../ids/arm-id.js';
 import { createLogger } from '../../log/create-logger.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../io.js';
 import { parseCommandArgs } from '../parse-command-args.js';
@@ -57,6 +58,10 @@ export async function runHumanDecision(verdict: 'approve' | 'reject', args: stri
     return EXIT_OK;
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? `${verdict} needs a CONNECTION_ID` : `${verdict} takes one CONNECTION_ID`);
+  const connectionId = positionals[0] as string;
+  // A malformed ID is bad usage (exit 2, DESIGN §3), told before touching ARM or the store.
+  const parsedId = targetOfConnectionId(connectionId);
+  if (!parsedId.ok) throw new UsageError(`${JSON.stringify(connectionId)} is not a private endpoint connection ID (${parsedId.error}); copy the connectionId from \`linkgate pending --json\``);
   const reason = values.reason?.trim() ?? '';
   if (reason === '') throw new UsageError('--reason TEXT is required: say why (a change ticket, who asked, what was checked)');
   if (reason.length > MAX_REASON_LENGTH) throw new UsageError(`--reason is ${reason.length} characters; keep it under ${MAX_REASON_LENGTH}`);
@@ -79,7 +84,7 @@ export async function runHumanDecision(verdict: 'approve' | 'reject', args: stri
   const runtime = await createRuntime({ ...config, audit: auditStoreConfig(io, config) }, { logger });
   try {
     const outcome = await decideByHand(
-      { connectionId: positionals[0] as string, verdict, reason, principal: who.principal, override: values.override === true, dryRun: values['dry-run'] === true },
+      { connectionId, verdict, reason, principal: who.principal, override: values.override === true, dryRun: values['dry-run'] === true },
       { ...runtime.pipeline, caches: createInvocationCaches() },
     );
     const { record } = outcome;
