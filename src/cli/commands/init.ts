@@ -18,8 +18,13 @@ Scaffolds a policy repository in DIR (default: the current folder):
 The result passes linkgate validate --strict and linkgate test as written. Existing files are never
 overwritten: init stops and names them.
 
+linkgate is not on the npm registry: the workflow installs it from LINKGATE_FROM, an npm install
+spec such as github:OWNER/linkgate#v0.1.0 or a tarball URL (npm pack). Give it with --from, or set
+the repository variable LINKGATE_FROM; until one is set the workflow's first step fails saying so.
+
 Options:
-  --help   this help
+  --from SPEC   where the workflow installs linkgate from (written into the workflow)
+  --help        this help
 
 Exit codes: 0 written, 1 a file already exists, 2 bad usage.
 `;
@@ -32,13 +37,14 @@ async function exists(file: string): Promise<boolean> {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { help: { type: 'boolean', short: 'h' } }, true);
+  const { values, positionals } = parseCommandArgs(args, { help: { type: 'boolean', short: 'h' }, from: { type: 'string' } }, true);
   if (values.help === true) {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
   if (positionals.length > 1) throw new UsageError('give at most one DIR');
-  const [{ EXAMPLE_NAME, examplePolicy, exampleTests }, { renderPolicyWorkflow, WORKFLOW_PATH }, { packageRoot, packageVersion }] = await Promise.all([
+  if (values.from?.trim() === '') throw new UsageError('--from needs an npm install spec, e.g. github:OWNER/linkgate#v0.1.0');
+  const [{ EXAMPLE_NAME, examplePolicy, exampleTests }, { renderPolicyWorkflow, WORKFLOW_PATH }, { packageRoot }] = await Promise.all([
     import('../../init/example-policy.js'),
     import('../../init/policy-workflow.js'),
     import('../package-info.js'),
@@ -51,7 +57,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     [`policies/${EXAMPLE_NAME}.test.json`, json(exampleTests('./schema/policy-test.schema.json'))],
     ['policies/schema/policy.schema.json', await readFile(path.join(schemaDir, 'policy.schema.json'), 'utf8')],
     ['policies/schema/policy-test.schema.json', await readFile(path.join(schemaDir, 'policy-test.schema.json'), 'utf8')],
-    [WORKFLOW_PATH, renderPolicyWorkflow({ policies: 'policies', snapshot: 'policy-snapshot/connections.jsonl', linkgate: { kind: 'package', version: await packageVersion() } })],
+    [WORKFLOW_PATH, renderPolicyWorkflow({ policies: 'policies', snapshot: 'policy-snapshot/connections.jsonl', linkgate: { kind: 'install', ...(values.from === undefined ? {} : { from: values.from.trim() }) } })],
   ];
   const taken = [];
   for (const [relative] of files) if (await exists(path.join(root, relative))) taken.push(relative);
@@ -64,6 +70,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`created ${path.relative(io.cwd, path.join(root, relative)) || relative}\n`);
   }
   const where = path.relative(io.cwd, path.join(root, 'policies')) || 'policies';
+  if (values.from === undefined) io.stdout.write(`\nSet the repository variable LINKGATE_FROM to where the workflow installs linkgate from (it is not on the npm registry), e.g. github:OWNER/linkgate#v0.1.0.\n`);
   io.stdout.write(`\nNext: edit ${where}/${EXAMPLE_NAME}.json (replace the placeholder IDs), then\n  linkgate validate --policies ${where} --strict\n  linkgate test --policies ${where}\n`);
   return EXIT_OK;
 }
