@@ -59,6 +59,8 @@ export interface ConsumerFacts {
   /** The consumer's request message for this target ('' when unknown). */
   requestMessage: string;
   sources: FactSources;
+  /** Why the endpoint's IPs are unknown although it was read (its network interface answered 403/404). */
+  ipAddressesUnavailable?: string;
 }
 
 /**
@@ -69,14 +71,14 @@ async function readNetworkInterfaces(
   arm: Pick<ArmClient, 'getNetworkInterface'>,
   caches: ConsumerReadCaches,
   ids: string[],
-): Promise<{ nics: Map<string, Record<string, unknown>>; unreadable: boolean }> {
+): Promise<{ nics: Map<string, Record<string, unknown>>; unreadable?: string }> {
   const nics = new Map<string, Record<string, unknown>>();
   const reads = await Promise.all(ids.map(async (id) => ({ id, read: await caches.networkInterface(id, () => arm.getNetworkInterface(id)) })));
   for (const { id, read } of reads) {
-    if (!read.readable) return { nics: new Map(), unreadable: true };
+    if (!read.readable) return { nics: new Map(), unreadable: `its network interface is not readable (HTTP ${read.httpStatus}: ${read.reason})` };
     nics.set(id.toLowerCase(), read.networkInterface);
   }
-  return { nics, unreadable: false };
+  return { nics };
 }
 
 /**
@@ -87,12 +89,12 @@ async function withAddresses(
   arm: Pick<ArmClient, 'getNetworkInterface'>,
   caches: ConsumerReadCaches,
   endpoint: Record<string, unknown>,
-): Promise<{ endpoint: Record<string, unknown>; source: IpAddressSource }> {
+): Promise<{ endpoint: Record<string, unknown>; source: IpAddressSource; unreadable?: string }> {
   if (endpointListsAddresses(endpoint)) return { endpoint, source: 'endpoint' };
   const ids = networkInterfaceIdsOf(endpoint);
   if (ids.length === 0) return { endpoint, source: 'none' };
   const read = await readNetworkInterfaces(arm, caches, ids);
-  if (read.unreadable) return { endpoint, source: 'unreadable' };
+  if (read.unreadable !== undefined) return { endpoint, source: 'unreadable', unreadable: read.unreadable };
   const expanded = withNetworkInterfaces(endpoint, read.nics);
   return { endpoint: expanded, source: endpointFacts(expanded).ipAddresses.length > 0 ? 'nic' : 'none' };
 }
@@ -110,6 +112,7 @@ export async function readConsumerFacts(
   const endpointId = facts.privateEndpointId;
   let endpoint: EndpointRead | undefined;
   let ipAddresses: IpAddressSource = 'not-read';
+  let ipAddressesUnavailable: string | undefined;
   if (wanted && endpointId !== undefined) {
     endpoint = await caches.endpoint(endpointId, () => arm.getPrivateEndpoint(endpointId));
     if (!endpoint.readable) ipAddresses = 'unreadable';
@@ -118,6 +121,7 @@ export async function readConsumerFacts(
       const expanded = await withAddresses(arm, caches, endpoint.endpoint);
       endpoint = { readable: true, endpoint: expanded.endpoint };
       ipAddresses = expanded.source;
+      ipAddressesUnavailable = expanded.unreadable;
     }
   } else if (wanted) {
     ipAddresses = 'none';
@@ -129,5 +133,7 @@ export async function readConsumerFacts(
     if (endpoint === undefined) requestMessage = wanted ? 'none' : 'not-read';
     else if (!endpoint.readable) requestMessage = 'unreadable';
   }
-  return { endpoint, requestMessage: message.message, sources: { ipAddresses, requestMessage } };
+  const result: ConsumerFacts = { endpoint, requestMessage: message.message, sources: { ipAddresses, requestMessage } };
+  if (ipAddressesUnavailable !== undefined) result.ipAddressesUnavailable = ipAddressesUnavailable;
+  return result;
 }

@@ -31,6 +31,7 @@ export async function buildCase(target: ArmId, connection: ArmConnection, siblin
   if (endpoint?.readable === true) evaluationCase.privateEndpoint = endpoint.endpoint;
   else if (endpoint !== undefined) evaluationCase.privateEndpointUnavailable = `private endpoint not readable (HTTP ${endpoint.httpStatus}: ${endpoint.reason})`;
   else if (needs.endpoint) evaluationCase.privateEndpointUnavailable = 'the connection names no private endpoint';
+  if (consumer.ipAddressesUnavailable !== undefined) evaluationCase.ipAddressesUnavailable = consumer.ipAddressesUnavailable;
   if (needs.targetConnections) evaluationCase.targetConnections = siblings;
   if (tenant !== undefined) evaluationCase.consumerTenantId = tenant;
   return { evaluationCase, endpoint, consumer };

@@ -84,6 +84,11 @@ class CaseContext {
     return this.requestMessage.length > MAX_MESSAGE_MATCHED ? this.requestMessage.slice(0, MAX_MESSAGE_MATCHED) : this.requestMessage;
   }
 
+  /** Why a readable endpoint offers no IP: the pipeline says when its network interface could not be read. */
+  addressesMissingReason(): string {
+    return this.input.ipAddressesUnavailable ?? 'the endpoint reports no private IP address';
+  }
+
   endpointMissingReason(): string {
     return this.input.privateEndpointUnavailable ?? 'the consumer private endpoint was not read';
   }
@@ -159,7 +164,7 @@ export function evaluatePolicy(policy: CompiledPolicy, ctx: CaseContext): Policy
       if (hit !== undefined) return verdict(policy, 'reject', 4, [`deny.subnets: ${hit}`]);
       // A readable endpoint may still lack what a deny entry needs (no static IP, no subnet):
       // then that entry was not checked, and an approval must not pass over it.
-      if (policy.denySubnets.cidrs.size > 0 && endpoint.ipAddresses.length === 0) unchecked.push('deny.subnets (the endpoint reports no private IP address)');
+      if (policy.denySubnets.cidrs.size > 0 && endpoint.ipAddresses.length === 0) unchecked.push(`deny.subnets (${ctx.addressesMissingReason()})`);
       if (policy.denySubnets.patterns.size > 0 && endpoint.subnetId === undefined) unchecked.push('deny.subnets (the endpoint reports no subnet)');
     }
   }
@@ -185,6 +190,7 @@ export function evaluatePolicy(policy: CompiledPolicy, ctx: CaseContext): Policy
     else {
       const hit = matchSubnet(policy.trustedSubnets, endpoint);
       if (hit !== undefined) approvedBy = `trustedSubnets: ${hit}`;
+      else if (policy.trustedSubnets.cidrs.size > 0 && endpoint.ipAddresses.length === 0) reasons.push(`trustedSubnets CIDRs not checked: ${ctx.addressesMissingReason()}`);
     }
   }
   if (approvedBy === undefined && policy.trustedTenants.size > 0) {

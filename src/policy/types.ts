@@ -52,6 +52,8 @@ export interface EvaluationCase {
   privateEndpoint?: unknown;
   /** Why the endpoint is missing, for the reasons (e.g. "403 from ARM: cross-tenant"). */
   privateEndpointUnavailable?: string;
+  /** Why a readable endpoint has no IP to match CIDRs against (e.g. its network interface answered 403). */
+  ipAddressesUnavailable?: string;
   /** All connections of the target (siblings included), for `connectionLimit`. */
   targetConnections?: unknown[];
   /** Home tenant of the consumer subscription; absent → tenant rules cannot match. */

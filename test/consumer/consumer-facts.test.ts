@@ -101,6 +101,15 @@ describe('consumer IPs from the network interface', () => {
     expect(decision.reasons.join(' ')).toContain('10.20.1.4 is in 10.20.0.0/16');
   });
 
+  it('says why a trusted CIDR was not checked when the endpoint offers no IP', () => {
+    const compiled = compile(policy({ name: 'trust-cidr', trustedSubnets: ['10.20.0.0/16'], mode: 'enforce' }));
+    const plain = evaluate(compiled, { connection: connection(), privateEndpoint: pendingEndpoint() });
+    expect(plain.reasons).toContain('trustedSubnets CIDRs not checked: the endpoint reports no private IP address');
+    const told = evaluate(compiled, { connection: connection(), privateEndpoint: pendingEndpoint(), ipAddressesUnavailable: 'its network interface is not readable (HTTP 403: AuthorizationFailed)' });
+    expect(told.decision).toBe('manual');
+    expect(told.reasons).toContain('trustedSubnets CIDRs not checked: its network interface is not readable (HTTP 403: AuthorizationFailed)');
+  });
+
   it('a deny CIDR matches a NIC-held IP too', () => {
     const compiled = compile(policy({ name: 'deny-cidr', autoApproval: [CONSUMER], visibility: [CONSUMER], deny: { subnets: ['10.20.1.0/24'] }, mode: 'enforce' }));
     const expanded = withNetworkInterfaces(pendingEndpoint(), new Map([[NIC.toLowerCase(), nic(['10.20.1.4'])]]));

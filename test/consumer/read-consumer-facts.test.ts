@@ -143,7 +143,7 @@ describe('reconcile with consumer facts from where Azure keeps them', () => {
     expect(s.arm.writes).toEqual([]);
     const [record] = [...s.store.records.values()];
     expect(record?.factSources).toEqual({ ipAddresses: 'unreadable', requestMessage: 'endpoint' });
-    expect(record?.reasons.join(' ')).toContain('no approval rule matched');
+    expect(record?.reasons).toContain('trustedSubnets CIDRs not checked: its network interface is not readable (HTTP 403: AuthorizationFailed)');
     expect(record?.ipAddresses).toBeUndefined();
   });
 
@@ -152,6 +152,8 @@ describe('reconcile with consumer facts from where Azure keeps them', () => {
     s.arm.addConnection(TARGET, 'c1', addConsumer(s.arm, 'c1', { nicReadable: false }));
     const outcome = await reconcileTarget(targetId(TARGET), { kind: 'cli' }, s.deps());
     expect(outcome.results).toMatchObject({ approved: 0, manual: 1 });
+    const [record] = [...s.store.records.values()];
+    expect(record?.reasons.join(' ')).toContain('deny.subnets (its network interface is not readable (HTTP 403: AuthorizationFailed))');
   });
 
   it('rejects on a deny CIDR that only the NIC reveals', async () => {
