@@ -34,7 +34,7 @@ export interface HumanDecision {
 export interface HumanOutcome {
   /** 'dryRun' when nothing was written. */
   result: ConnectionResult | 'changed' | 'dryRun';
-  /** The record as decided (claimed and completed unless a dry run). */
+  /** The record as stored once carried out (completed: action status, httpStatus, armRequestId); as it would be written on a dry run. */
   record: AuditRecord;
   /** What the policies say today. */
   policies: Decision;
@@ -97,5 +97,12 @@ export async function decideByHand(input: HumanDecision, deps: ReconcileDeps): P
     const now = await deps.arm.getConnection(connection.id);
     throw new ReviewRefusedError('ConnectionChanged', `the connection changed while deciding (its status is now ${statusOf(now) ?? 'unknown'})`, 'nothing was written; check `linkgate pending` and decide again');
   }
-  return { result, record, policies, description };
+  return { result, record: await storedRecord(record, deps), policies, description };
+}
+
+/** The record as the store now holds it: the claim may have taken over an earlier one (another id) and was completed with the outcome. */
+async function storedRecord(record: AuditRecord, deps: ReconcileDeps): Promise<AuditRecord> {
+  const stored = await deps.store.findByKey(record.idempotencyKey);
+  const claimed = stored.filter((r) => r.action.status !== 'skipped');
+  return stored.find((r) => r.id === record.id) ?? claimed.at(-1) ?? record;
 }

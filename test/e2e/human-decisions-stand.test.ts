@@ -1,0 +1,46 @@
+/**
+ * What a person decides with `linkgate approve|reject` is what the audit and the CLI report, and
+ * stands: `--json` prints the record as stored (completed, with ARM's answer), and a sweep may
+ * report a human override as drift but never revokes it, dry run or not.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startArmEmulator, type ArmEmulator } from '../../emulator/arm-emulator.js';
+import type { AuditRecord } from '../../src/audit/types.js';
+import { readConfig } from '../../src/config/read-config.js';
+import { PLS_ID, e2eWorld, linkgateEnv, planFor, readAuditRecords } from '../support/e2e-harness.js';
+import { runCli } from '../support/run-cli.js';
+
+let emulator: ArmEmulator;
+let dir: string;
+let env: Record<string, string>;
+
+const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'linkgate-human-'));
+  emulator = await startArmEmulator({ world: e2eWorld() });
+  env = { ...linkgateEnv(emulator, { kind: 'file' }, dir), LINKGATE_SWEEP_TARGETS: PLS_ID };
+});
+
+afterEach(async () => {
+  await emulator.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const records = (): Promise<AuditRecord[]> => readAuditRecords(readConfig(env).audit);
+
+describe('human decisions', () => {
+  it('approve --json prints the record as stored, completed with what ARM answered', async () => {
+    const chosen = planFor(PLS_ID).find((c) => c.expected === 'manual')!;
+    const run = await runCli(['approve', chosen.id, '--reason', 'CHG1 signed off', '--as', 'alice', '--json'], { env });
+    expect(run.code, run.stderr).toBe(0);
+    const printed = (JSON.parse(run.stdout) as { record: AuditRecord }).record;
+    expect(printed.action.status).toBe('succeeded');
+    expect(typeof printed.action.httpStatus).toBe('number');
+    const stored = (await records()).find((r) => sameId(r.connectionId, chosen.id) && r.trigger.kind === 'human')!;
+    expect(printed).toEqual(stored);
+  });
+});
