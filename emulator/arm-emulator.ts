@@ -17,6 +17,7 @@ import { connectionKey, ConnectionWrites } from './connection-writes.js';
 import { dispatch, type DispatchContext } from './dispatch.js';
 import { FaultRules, type FaultRule } from './fault-rules.js';
 import { createRequestHandler } from './middleware.js';
+import { SettlingConnections } from './settling-connections.js';
 import { RequestLog, type EmulatorStats, type RequestLogEntry } from './request-log.js';
 import { routeOf } from './routes.js';
 import { DEFAULT_GRAPH_QUOTA, GraphQuotaWindow, SubscriptionBuckets, type BucketOptions, type GraphQuotaSpec } from './token-buckets.js';
@@ -49,9 +50,14 @@ export interface ArmEmulatorOptions {
   seed?: number;
   /** Page size of `GET …/privateEndpointConnections` (default 20). */
   pageSize?: number;
-  /** InProgress answers an operation gives before Succeeded (default 1). */
+  /** InProgress answers an operation gives before Succeeded, and `Updating` reads of a Key Vault connection (default 1). */
   asyncPolls?: number;
-  /** Retry-After (seconds) on 202 answers and in-progress polls; default none (poll at once). */
+  /**
+   * Reads of a connection that show a write still being carried out where the type does so
+   * (Web/APIM Approving/Rejecting, SQL provisioningState Approving; DESIGN §9). Default 2.
+   */
+  transitionalReads?: number;
+  /** Retry-After (seconds) on long-running answers and in-progress polls; default 0 (poll at once). */
   pollRetryAfterSeconds?: number;
   /** The request log keeps at most this many entries, dropping the oldest (default 200000). */
   maxLogEntries?: number;
@@ -84,15 +90,28 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
   const graphQuota = new GraphQuotaWindow(options.graphQuota === false || (options.graphQuota === undefined && options.buckets === false) ? undefined : (options.graphQuota ?? DEFAULT_GRAPH_QUOTA), now);
   const timers = new Set<NodeJS.Timeout>();
   let baseUrl = '';
-  const operations = new AsyncOperations({ now, asyncPolls: Math.max(0, options.asyncPolls ?? 1), pollRetryAfterSeconds: options.pollRetryAfterSeconds, baseUrl: () => baseUrl });
+  const asyncPolls = Math.max(0, options.asyncPolls ?? 1);
+  // ARM's long-running answers carry Retry-After; the emulator's default of 0 keeps local runs quick.
+  const pollRetryAfterSeconds = options.pollRetryAfterSeconds ?? 0;
+  const operations = new AsyncOperations({ now, asyncPolls, pollRetryAfterSeconds, baseUrl: () => baseUrl });
   const index = new WorldIndex(world);
-  const armConnection = (provider: ProviderResource, connection: EmulatedConnection): Record<string, unknown> =>
-    connectionToArm(provider, connection, operations.isUpdating(connectionKey(provider, connection)) ? 'Updating' : 'Succeeded');
+  const settling = new SettlingConnections();
+  const armConnection = (provider: ProviderResource, connection: EmulatedConnection): Record<string, unknown> => {
+    const key = connectionKey(provider, connection);
+    return connectionToArm(provider, connection, operations.isUpdating(key) ? 'Updating' : undefined, settling.view(key));
+  };
   const context: DispatchContext = {
     world,
     index,
     operations,
-    writes: new ConnectionWrites(stats, operations, armConnection),
+    writes: new ConnectionWrites(stats, operations, armConnection, {
+      settling,
+      transitionalReads: Math.max(0, options.transitionalReads ?? 2),
+      asyncPolls,
+      pollRetryAfterSeconds,
+      baseUrl: () => baseUrl,
+    }),
+    settling,
     armConnection,
     pageSize: Math.max(1, options.pageSize ?? 20),
     baseUrl: () => baseUrl,

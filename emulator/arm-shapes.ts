@@ -1,18 +1,26 @@
 /** The JSON shapes ARM answers with: connections, consumers' private endpoints, target resources and subscriptions. */
 import { lastSegment } from './arm-answer.js';
 import { networkInterfaceIdOf } from './network-interfaces.js';
+import type { SettlingView } from './settling-connections.js';
+import { behaviourOf } from './type-behaviour.js';
 import { etagFor, type EmulatedConnection, type PrivateEndpoint, type ProviderResource } from './world-types.js';
 
-/** A connection as ARM answers it. Storage spells `actionRequired`; everyone else `actionsRequired`. */
-export function connectionToArm(provider: ProviderResource, connection: EmulatedConnection, provisioningState = 'Succeeded'): Record<string, unknown> {
-  const state: Record<string, string | null> = { status: connection.status, description: connection.description };
-  const storage = provider.type.toLowerCase().startsWith('microsoft.storage/');
-  state[storage ? 'actionRequired' : 'actionsRequired'] = connection.actionsRequired ?? 'None';
+/**
+ * A connection as ARM answers it for its type (type-behaviour.ts): the actions field as the type
+ * spells it (Storage `actionRequired`) or not at all (Event Hubs, Service Bus, Relay, AKS), an
+ * etag only where the type's connections carry one, a description that may be null (PaaS types).
+ * `settling` shows a write still being carried out.
+ */
+export function connectionToArm(provider: ProviderResource, connection: EmulatedConnection, provisioningState?: string, settling?: SettlingView): Record<string, unknown> {
+  const behaviour = behaviourOf(provider);
+  const state: Record<string, string | null> = { status: settling?.status ?? connection.status, description: connection.description };
+  if (behaviour.actionsField !== undefined) state[behaviour.actionsField] = connection.actionsRequired ?? 'None';
+  provisioningState = settling?.provisioningState ?? provisioningState ?? behaviour.doneProvisioning ?? 'Succeeded';
   return {
     id: `${provider.id}/privateEndpointConnections/${connection.name}`,
     name: connection.name,
     type: `${provider.type}/privateEndpointConnections`,
-    etag: connection.etag,
+    ...(behaviour.etag ? { etag: connection.etag } : {}),
     properties: {
       privateEndpoint: { id: connection.privateEndpointId },
       privateLinkServiceConnectionState: state,

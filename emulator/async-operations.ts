@@ -34,8 +34,13 @@ export class AsyncOperations {
     return this.updating.has(connectionKey);
   }
 
-  /** Starts an operation over these connections; answers the headers of its 202. */
-  start(provider: ProviderResource, apiVersion: string, connectionKeys: string[], result: Operation['result']): Record<string, string> {
+  /**
+   * Starts an operation over these connections; answers the headers to poll it by: `both`
+   * (Azure-AsyncOperation and a Location answering 202 until the result), `async-operation` (only
+   * Azure-AsyncOperation), or `location-status` (only Location, at the status resource that
+   * answers 200 {"status": …}, as Azure Monitor private link scopes and AOSM do; DESIGN §9).
+   */
+  start(provider: ProviderResource, apiVersion: string, connectionKeys: string[], result: Operation['result'], via: 'both' | 'async-operation' | 'location-status' = 'both'): Record<string, string> {
     const id = randomUUID();
     const operation: Operation = { id, polls: 0, startTime: new Date(this.options.now()).toISOString(), connectionKeys, result };
     this.operations.set(id, operation);
@@ -43,10 +48,13 @@ export class AsyncOperations {
     const sub = subscriptionOfPath(provider.id) ?? '';
     const namespace = provider.type.split('/')[0] ?? 'Microsoft.Resources';
     const base = `${this.options.baseUrl()}/subscriptions/${sub}/providers/${namespace}/locations/${provider.location ?? 'westeurope'}`;
-    const headers: Record<string, string> = {
-      'azure-asyncoperation': `${base}/operations/${id}?api-version=${apiVersion}`,
-      location: `${base}/operationResults/${id}?api-version=${apiVersion}`,
-    };
+    const status = `${base}/operations/${id}?api-version=${apiVersion}`;
+    const headers: Record<string, string> =
+      via === 'location-status'
+        ? { location: status }
+        : via === 'async-operation'
+          ? { 'azure-asyncoperation': status }
+          : { 'azure-asyncoperation': status, location: `${base}/operationResults/${id}?api-version=${apiVersion}` };
     if (this.options.pollRetryAfterSeconds !== undefined) headers['retry-after'] = String(this.options.pollRetryAfterSeconds);
     return headers;
   }

@@ -2,6 +2,8 @@
 import { armError, isRecord, type Answer } from './arm-answer.js';
 import type { AsyncOperations } from './async-operations.js';
 import type { EmulatorStats } from './request-log.js';
+import type { SettlingConnections } from './settling-connections.js';
+import { behaviourOf } from './type-behaviour.js';
 import { etagFor, type EmulatedConnection, type EmulatedStatus, type ProviderResource } from './world-types.js';
 
 const COSMOS_REJECTED_MESSAGE = 'Approving rejected private endpoint connections is not supported';
@@ -18,6 +20,18 @@ export function connectionKey(provider: ProviderResource, connection: EmulatedCo
   return `${provider.id}/privateendpointconnections/${connection.name}`.toLowerCase();
 }
 
+export interface SettlingOptions {
+  settling: SettlingConnections;
+  /** Reads of the connection that show a transitional status or provisioningState after a write. */
+  transitionalReads: number;
+  /** Reads of a Key Vault connection that show `Updating` at the URL handed out to poll. */
+  asyncPolls: number;
+  /** Retry-After (seconds) on the Key Vault answer. */
+  pollRetryAfterSeconds: number;
+  /** The emulator's own URL, known only once it listens. */
+  baseUrl: () => string;
+}
+
 export class ConnectionWrites {
   private etagVersion = 0;
 
@@ -26,7 +40,34 @@ export class ConnectionWrites {
     private readonly operations: AsyncOperations,
     /** A connection as the emulator answers it now (provisioningState 'Updating' while an operation runs). */
     private readonly armConnection: (provider: ProviderResource, connection: EmulatedConnection) => Record<string, unknown>,
+    private readonly settle: SettlingOptions,
   ) {}
+
+  /** The answer to a write that has been recorded, in the type's long-running style (type-behaviour.ts). */
+  private answer(provider: ProviderResource, connection: EmulatedConnection, key: string, to: EmulatedStatus, apiVersion: string): Answer {
+    const behaviour = behaviourOf(provider);
+    const shown = behaviour.transitional[to as 'Approved' | 'Rejected'];
+    if (shown !== undefined) this.settle.settling.start(key, { status: shown }, this.settle.transitionalReads);
+    if (behaviour.settlingProvisioning !== undefined) this.settle.settling.start(key, { provisioningState: behaviour.settlingProvisioning }, this.settle.transitionalReads);
+    const write = behaviour.write;
+    switch (write.kind) {
+      case 'synchronous':
+        return { status: 200, body: this.armConnection(provider, connection) };
+      case 'connection-url': {
+        this.settle.settling.start(key, { provisioningState: 'Updating' }, this.settle.asyncPolls);
+        const url = `${this.settle.baseUrl()}${provider.id}/privateEndpointConnections/${connection.name}?api-version=${apiVersion}`;
+        return { status: 200, body: this.armConnection(provider, connection), headers: { 'azure-asyncoperation': url, 'retry-after': String(this.settle.pollRetryAfterSeconds) } };
+      }
+      case 'location-status': {
+        const headers = this.operations.start(provider, apiVersion, [key], undefined, 'location-status');
+        return { status: 202, headers };
+      }
+      case 'async-operation': {
+        const headers = this.operations.start(provider, apiVersion, [key], () => this.armConnection(provider, connection), write.location ? 'both' : 'async-operation');
+        return write.body ? { status: write.status, body: this.armConnection(provider, connection), headers } : { status: write.status, headers };
+      }
+    }
+  }
 
   putConnection(provider: ProviderResource, name: string, body: unknown, ifMatch: string | undefined, apiVersion: string): Answer {
     const connection = findConnection(provider, name);
@@ -45,11 +86,7 @@ export class ConnectionWrites {
     const description = typeof state['description'] === 'string' ? state['description'] : '';
     const actions = state['actionsRequired'] ?? state['actionRequired'];
     const key = this.recordWrite(provider, connection, to, description, typeof actions === 'string' ? actions : 'None');
-    if (provider.asyncWrites === true) {
-      const headers = this.operations.start(provider, apiVersion, [key], () => this.armConnection(provider, connection));
-      return { status: 202, body: this.armConnection(provider, connection), headers };
-    }
-    return { status: 200, body: this.armConnection(provider, connection) };
+    return this.answer(provider, connection, key, to, apiVersion);
   }
 
   aosmAction(provider: ProviderResource, action: AosmAction, body: unknown, apiVersion: string): Answer {
@@ -76,8 +113,9 @@ export class ConnectionWrites {
     }
     const description = to === 'Approved' ? 'Approved' : 'Removed';
     const keys = targets.map((connection) => this.recordWrite(provider, connection, to, description, 'None'));
-    if (provider.asyncWrites === true) return { status: 202, headers: this.operations.start(provider, apiVersion, keys, undefined) };
-    return { status: 200 };
+    // AOSM polls through Location at an operation-status resource (DESIGN §9); asyncWrites false keeps a plain 200.
+    if (provider.asyncWrites === false) return { status: 200 };
+    return { status: 202, headers: this.operations.start(provider, apiVersion, keys, undefined, provider.asyncWrites === true ? 'both' : 'location-status') };
   }
 
   private recordWrite(provider: ProviderResource, connection: EmulatedConnection, to: EmulatedStatus, description: string, actionsRequired: string): string {

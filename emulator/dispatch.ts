@@ -2,10 +2,11 @@
 import { armError, lastSegment, subscriptionOfPath, type Answer } from './arm-answer.js';
 import { endpointToArm, providerToArm, subscriptionToArm } from './arm-shapes.js';
 import type { AsyncOperations } from './async-operations.js';
-import { findConnection, type ConnectionWrites } from './connection-writes.js';
+import { connectionKey, findConnection, type ConnectionWrites } from './connection-writes.js';
 import { answerNetworkInterface } from './network-interfaces.js';
 import { graphQuery } from './resource-graph.js';
 import type { Route } from './routes.js';
+import type { SettlingConnections } from './settling-connections.js';
 import type { WorldIndex } from './world-index.js';
 import type { EmulatedConnection, ProviderResource, World } from './world-types.js';
 
@@ -19,6 +20,7 @@ export interface DispatchContext {
   pageSize: number;
   /** The emulator's own URL, known only once it listens. */
   baseUrl: () => string;
+  settling: SettlingConnections;
 }
 
 export interface RoutedRequest {
@@ -90,7 +92,10 @@ export function dispatch(ctx: DispatchContext, request: RoutedRequest): Answer {
       if (method !== 'GET') return notAllowed();
       const connection = findConnection(r.provider, r.name);
       if (connection === undefined) return armError(404, 'ResourceNotFound', `Private endpoint connection '${r.name}' of '${r.provider.id}' was not found.`);
-      return { status: 200, body: ctx.armConnection(r.provider, connection) };
+      const shown = ctx.armConnection(r.provider, connection);
+      // A write still settling (Approving, Updating at Key Vault's polling URL) ends after so many reads.
+      ctx.settling.read(connectionKey(r.provider, connection));
+      return { status: 200, body: shown };
     }
     case 'aosm':
       return method === 'POST' ? ctx.writes.aosmAction(r.provider, r.action, body, apiVersion) : notAllowed();

@@ -11,6 +11,7 @@ import { createArmClient, type ArmClientOptions } from '../../src/arm/arm-client
 import { ArmError, InvalidArmIdError } from '../../src/arm/arm-error.js';
 import { lookupResourceType, UnknownResourceTypeError } from '../../src/arm/resource-types.js';
 import type { ArmClient, ArmConnection } from '../../src/arm/types.js';
+import { writeOutcomeOfError } from '../../src/arm/write-outcome.js';
 import { createLogger, silentLogger } from '../../src/log/create-logger.js';
 import { readFixture, type ArmExample } from '../support/fixtures.js';
 
@@ -413,6 +414,46 @@ describe('approving and rejecting', () => {
     expect(result.httpStatus).toBe(202);
     expect(result.outcome).toEqual({ kind: 'succeeded' });
     expect(result.connection?.properties?.privateLinkServiceConnectionState?.status).toBe('Approved');
+  });
+
+  it('reads a Location status body: a 200 saying Failed is a write that did not land, not success', async () => {
+    const arm = await startArm();
+    const scope = `${RG}/providers/Microsoft.Insights/privateLinkScopes/ampls1`;
+    const current = { ...connection(scope, 'pec1'), etag: undefined };
+    const status = `/subscriptions/${SUB}/providers/Microsoft.Insights/locations/westeurope/operationStatuses/op5`;
+    arm.on('PUT', current.id, (_req, res) => json(res, 202, undefined, { location: `${arm.url}${status}?api-version=2021-09-01` }));
+    arm.on('GET', status, (_req, res, n) => json(res, 200, n === 1 ? { status: 'InProgress' } : { status: 'Failed', error: { code: 'Conflict', message: 'scope is being updated' } }));
+    arm.on('GET', current.id, (_req, res) => json(res, 200, current));
+    const { client: c } = client(arm);
+    const result = await c.setConnectionStatus({ connection: current, status: 'Approved', description: 'ok' });
+    expect(result.outcome).toMatchObject({ kind: 'not-landed', code: 'Conflict', transient: false });
+    expect(result.connection?.properties?.privateLinkServiceConnectionState?.status).toBe('Pending');
+  });
+
+  it('polls GET after a 200 whose provisioningState is Updating and that names nothing to poll', async () => {
+    const arm = await startArm();
+    const account = `${RG}/providers/Microsoft.Storage/storageAccounts/sa1`;
+    const current = { ...connection(account, 'pec1'), etag: undefined };
+    const updating = { ...connection(account, 'pec1', 'Approved'), etag: undefined, properties: { ...connection(account, 'pec1', 'Approved').properties, provisioningState: 'Updating' } };
+    const done = { ...updating, properties: { ...updating.properties, provisioningState: 'Succeeded' } };
+    arm.on('PUT', current.id, (_req, res) => json(res, 200, updating));
+    arm.on('GET', current.id, (_req, res, n) => json(res, 200, n < 3 ? updating : done));
+    const { client: c } = client(arm);
+    const result = await c.setConnectionStatus({ connection: current, status: 'Approved', description: 'ok' });
+    expect(result.outcome).toEqual({ kind: 'succeeded' });
+    expect(arm.requests.map((r) => r.method)).toEqual(['PUT', 'GET', 'GET', 'GET']);
+    expect(arm.requests[0]?.headers['if-match']).toBeUndefined();
+  });
+
+  it('a write without If-Match is not retried after a lost answer: the outcome is unknown, read before writing again', async () => {
+    const arm = await startArm();
+    const account = `${RG}/providers/Microsoft.Storage/storageAccounts/sa1`;
+    const current = { ...connection(account, 'pec1'), etag: undefined };
+    arm.on('PUT', current.id, (_req, res) => res.socket?.destroy());
+    const { client: c } = client(arm);
+    const error = await c.setConnectionStatus({ connection: current, status: 'Approved', description: 'ok' }).then(() => undefined, (e: unknown) => e);
+    expect(writeOutcomeOfError(error).kind).toBe('unknown');
+    expect(arm.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
   });
 
   it('rejects on AOSM with removeprivateendpoints', async () => {
