@@ -16,6 +16,12 @@ export interface GenerateWorldOptions {
   consumerSubscriptions?: string[];
   /** Types the targets cycle through. Default: Private Link Service, storage account, key vault, Cosmos DB (202 writes). */
   types?: Array<{ type: string; listStyle?: 'collection' | 'parent-properties'; asyncWrites?: boolean }>;
+  /**
+   * `all` (default): every connection carries an etag, whatever its type's spec says; `per-type`:
+   * only where the spec gives one. The fault matrix's sub-second lease is shorter than a delayed
+   * write can stay in flight, which only If-Match makes safe, so load worlds opt in to etag-less types.
+   */
+  etags?: 'all' | 'per-type';
   /** Extra AOSM artifact stores (each with connectionsPerTarget manual connections). Default 0. */
   artifactStores?: number;
 }
@@ -119,6 +125,7 @@ export function generateWorld(options: GenerateWorldOptions): World {
     const provider: ProviderResource = { id, type: kind.type, location: 'westeurope', connections: [] };
     if (kind.listStyle !== undefined) provider.listStyle = kind.listStyle;
     if (kind.asyncWrites !== undefined) provider.asyncWrites = kind.asyncWrites;
+    if (options.etags !== 'per-type') provider.etags = true;
     addConnections(provider, t, false);
     world.providers.push(provider);
   }

@@ -74,7 +74,7 @@ function readProvider(raw: unknown, path: string, check: Checker): ProviderResou
     check.add(path, 'must be an object');
     return undefined;
   }
-  check.unknownFields(raw, ['id', 'type', 'location', 'listStyle', 'asyncWrites', 'connections'], path);
+  check.unknownFields(raw, ['id', 'type', 'location', 'listStyle', 'asyncWrites', 'etags', 'connections'], path);
   const id = check.armId(raw['id'], `${path}.id`, true);
   const type = check.string(raw['type'], `${path}.type`);
   const parsed = parseArmId(id);
@@ -90,6 +90,10 @@ function readProvider(raw: unknown, path: string, check: Checker): ProviderResou
   if (raw['asyncWrites'] !== undefined) {
     if (typeof raw['asyncWrites'] !== 'boolean') check.add(`${path}.asyncWrites`, 'must be a boolean');
     else provider.asyncWrites = raw['asyncWrites'];
+  }
+  if (raw['etags'] !== undefined) {
+    if (typeof raw['etags'] !== 'boolean') check.add(`${path}.etags`, 'must be a boolean');
+    else provider.etags = raw['etags'];
   }
   const names = new Set<string>();
   check.array(raw['connections'], `${path}.connections`).forEach((entry, index) => {

@@ -65,7 +65,7 @@ export function behaviourOf(provider: ProviderResource): TypeBehaviour {
   // The world may force the old generic styles: asyncWrites true → 202 + both headers, false → 200.
   const forced: WriteAnswer | undefined =
     legacy === true ? { kind: 'async-operation', status: 202, location: true, body: true } : legacy === false ? { kind: 'synchronous' } : undefined;
-  if (entry === undefined) return { etag: true, actionsField: 'actionsRequired', write: forced ?? { kind: 'synchronous' }, transitional: {} };
+  if (entry === undefined) return { etag: provider.etags ?? true, actionsField: 'actionsRequired', write: forced ?? { kind: 'synchronous' }, transitional: {} };
   const transitional: TypeBehaviour['transitional'] = {};
   // SQL's Approving is a provisioningState, ended by Ready (DESIGN §9); Web and APIM show a status.
   const sql = entry.type.toLowerCase().startsWith('microsoft.sql/');
@@ -73,7 +73,7 @@ export function behaviourOf(provider: ProviderResource): TypeBehaviour {
   if (!sql && entry.transitional.includes('Rejecting')) transitional.Rejected = 'Rejecting';
   return {
     ...(sql ? { settlingProvisioning: 'Approving', doneProvisioning: 'Ready' } : {}),
-    etag: entry.etag,
+    etag: provider.etags ?? entry.etag,
     actionsField: entry.actions === 'none' ? undefined : entry.actions === 'actionRequired' ? 'actionRequired' : 'actionsRequired',
     write: forced ?? answerFor(entry.lro, entry.writes, entry.type.toLowerCase()),
     transitional,

@@ -39,6 +39,11 @@ export interface ProviderResource {
   listStyle?: 'collection' | 'parent-properties';
   /** Writes answer 202 + Azure-AsyncOperation/Location to poll, instead of 200. */
   asyncWrites?: boolean;
+  /**
+   * Whether its connections carry an etag. Default: as the type's spec says (type-behaviour.ts);
+   * true or false overrides it, e.g. for a load test that needs If-Match protection everywhere.
+   */
+  etags?: boolean;
   connections: EmulatedConnection[];
 }
 
