@@ -34,17 +34,18 @@
  * logged or put in error messages.
  *
  * Files: row keys (table-row-keys.ts), entity chunking (table-entity-chunks.ts), the client and
- * its deadlines (table-client.ts), errors (table-audit-store-error.ts); the operations are here.
+ * its deadlines (table-client.ts), errors (table-audit-store-error.ts), reads (table-reads.ts) and
+ * appends (table-appends.ts); claims, takeovers, completions and queries are here.
  */
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import type { TransactionAction } from '@azure/data-tables';
 import type { Logger } from '../log/create-logger.js';
-import { equivalenceKeyOf } from './equivalence-key.js';
 import { recordMatchesQuery } from './record-matches-query.js';
 import { TableAuditStoreError } from './table-audit-store-error.js';
 import { DEFAULT_TABLE_DEADLINES, createTableClient, describeConnection, withDeadline, type TableDeadlines } from './table-client.js';
 import { recordEntity, recordOf } from './table-entity-chunks.js';
+import { tableAppends } from './table-appends.js';
 import { tableReads } from './table-reads.js';
 import {
   INVERT_FROM,
@@ -54,7 +55,6 @@ import {
   idRowKey,
   invertedMs,
   keyPrefix,
-  onceRowKey,
   pendingPrefix,
   quote,
   recordRowKey,
@@ -103,37 +103,7 @@ export async function openTableAuditStore(
 
   const { readEntity, readRecordAt, listRange, readRecords } = tableReads(client, ms, readOnly);
 
-  async function submit(operation: string, actions: TransactionAction[]): Promise<void> {
-    await withDeadline(operation, ms, (abortSignal) => client.submitTransaction(actions, { abortSignal }));
-  }
-
-  async function append(record: AuditRecord): Promise<void> {
-    checkWritable();
-    const rowKey = recordRowKey(record);
-    await submit('append', [
-      ['upsert', recordEntity(record, rowKey, false, randomUUID()), 'Replace'],
-      ['upsert', { partitionKey: PARTITION, rowKey: idRowKey(record.id), kind: 'id', recordRowKey: rowKey, claimed: false }, 'Replace'],
-      ['upsert', { partitionKey: PARTITION, rowKey: keyPrefix(record.idempotencyKey) + escapeKeyComponent(record.id), kind: 'key', recordRowKey: rowKey }, 'Replace'],
-    ]);
-  }
-
-  /** Like append, plus a once-row keyed by the equivalence key in the same transaction: 409 means written before. */
-  async function appendOnce(record: AuditRecord): Promise<boolean> {
-    checkWritable();
-    const rowKey = recordRowKey(record);
-    try {
-      await submit('append', [
-        ['create', { partitionKey: PARTITION, rowKey: onceRowKey(equivalenceKeyOf(record)), kind: 'once', recordRowKey: rowKey }],
-        ['upsert', recordEntity(record, rowKey, false, randomUUID()), 'Replace'],
-        ['upsert', { partitionKey: PARTITION, rowKey: idRowKey(record.id), kind: 'id', recordRowKey: rowKey, claimed: false }, 'Replace'],
-        ['upsert', { partitionKey: PARTITION, rowKey: keyPrefix(record.idempotencyKey) + escapeKeyComponent(record.id), kind: 'key', recordRowKey: rowKey }, 'Replace'],
-      ]);
-      return true;
-    } catch (error) {
-      if (error instanceof TableAuditStoreError && error.storeStatus === 409) return false;
-      throw error;
-    }
-  }
+  const { submit, append, appendOnce } = tableAppends(client, ms, checkWritable);
 
   return {
     append,
