@@ -24,6 +24,24 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** A write to a pipe whose reader has gone (`linkgate evaluate … | head -1`). */
+export function isBrokenPipe(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EPIPE';
+}
+
+/**
+ * When the reader of a pipe exits early there is nobody left to tell, and nothing went wrong
+ * that the user asked about: stop at once, quietly, with exit 0 as `head` expects of its
+ * writer. Any other stream error keeps Node's default (an uncaught error).
+ */
+export function stopQuietlyOnBrokenPipe(stream: Writable, stop: () => void): void {
+  stream.on('error', (error) => {
+    if (isBrokenPipe(error)) stop();
+    else throw error;
+  });
+}
+
 export function processIo(): CliIo {
+  for (const stream of [process.stdout, process.stderr]) stopQuietlyOnBrokenPipe(stream, () => process.exit(EXIT_OK));
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }

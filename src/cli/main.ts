@@ -3,7 +3,7 @@
  * that `linkgate validate` never loads undici, Azure SDKs or the HTTP host.
  */
 import { LinkgateError } from '../errors/linkgate-error.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, processIo, type CliIo, type CommandRun } from './io.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, isBrokenPipe, processIo, type CliIo, type CommandRun } from './io.js';
 
 interface CommandEntry {
   summary: string;
@@ -70,6 +70,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const { withLocalSettings } = await import('../config/local-settings.js');
     return await withLocalSettings(io.env, io.cwd, (env) => command.run(rest, { ...io, env }));
   } catch (error) {
+    // A write that failed because the reader went away (… | head -1): nothing to report.
+    if (isBrokenPipe(error)) return EXIT_OK;
     if (error instanceof UsageError) {
       io.stderr.write(`linkgate ${name}: ${error.message}\nRun 'linkgate ${name} --help' for usage.\n`);
       return EXIT_USAGE;
