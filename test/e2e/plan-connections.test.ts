@@ -3,7 +3,7 @@
  * emulator's demo world, plans on that snapshot and live against the emulator, with the exit
  * codes CI relies on (0 no change, 1 changes, 2 error).
  */
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,14 @@ describe('linkgate export-connections', () => {
     // The snapshot is what evaluate reads.
     const evaluated = await runCli(['evaluate', snapshot()]);
     expect(evaluated.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { decision?: string }).decision)).not.toContain(undefined);
+  });
+
+  it('--out into folders that do not exist yet creates them and writes the file whole', async () => {
+    const nested = path.join(dir, 'new', 'deeper', 'connections.jsonl');
+    const r = await runCli(['export-connections', '--out', nested], { env });
+    expect(r.code).toBe(0);
+    expect((await readFile(nested, 'utf8')).trimEnd().split('\n')).toHaveLength(12);
+    expect(await readdir(path.dirname(nested))).toEqual(['connections.jsonl']);
   });
 
   it('without sweep scopes it is bad usage (exit 2)', async () => {

@@ -18,7 +18,8 @@ ARM. A scheduled job with Azure access refreshes this snapshot so that CI withou
 linkgate plan --connections FILE on every pull request.
 
 Options:
-  --out FILE      write here instead of stdout (written whole or not at all: FILE.partial, then renamed)
+  --out FILE      write here instead of stdout (written whole or not at all: FILE.partial, then renamed;
+                  missing parent folders are created)
   --policies DIR  which targets count as governed (default: $LINKGATE_POLICY_DIR or ./policies)
   --help          this help
 
@@ -36,7 +37,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  const [{ loadPolicySetOrThrow }, { compilePolicies }, { readLiveConnections }, { withLiveArm }, { rename, rm }] = await Promise.all([
+  const [{ loadPolicySetOrThrow }, { compilePolicies }, { readLiveConnections }, { withLiveArm }, { mkdir, rename, rm }] = await Promise.all([
     import('../../policy/load-policies.js'),
     import('../../policy/compile-policies.js'),
     import('../../plan/read-live-connections.js'),
@@ -47,6 +48,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const policies = compilePolicies(await loadPolicySetOrThrow(path.resolve(io.cwd, dir)));
   const out = values.out === undefined ? undefined : path.resolve(io.cwd, values.out);
   const partial = out === undefined ? undefined : `${out}.partial`;
+  // A snapshot usually goes into a folder of its own (policy-snapshot/), absent on the first run.
+  if (out !== undefined) await mkdir(path.dirname(out), { recursive: true });
   const stream: Writable = partial === undefined ? io.stdout : createWriteStream(partial);
   let count = 0;
   let targets = 0;
