@@ -15,6 +15,7 @@ import { decisionRecord, idempotencyKeyOf, wantedStatus } from '../pipeline/deci
 import type { ReconcileDeps } from '../pipeline/reconcile-deps.js';
 import { connectionFacts } from '../policy/connection-facts.js';
 import { evaluateWithDetail, type PolicyVerdict } from '../policy/evaluate.js';
+import { humanDecisionNote, type StandingHumanDecision } from '../review/standing-human-decisions.js';
 
 export interface DriftItem {
   target: string;
@@ -26,6 +27,8 @@ export interface DriftItem {
   reasons: string[];
   /** What was done about it. */
   action: 'reported' | 'revoked' | 'approved' | 'owned' | 'failed';
+  /** The person whose decision (`linkgate approve|reject`) holds the connection's status: reported, never acted on. */
+  humanDecision?: { principal: string; reason: string; override: boolean; recordId: string };
 }
 
 /**
@@ -48,6 +51,7 @@ export async function checkDrift(
   deps: ReconcileDeps,
   revoke: boolean,
   log: Logger,
+  humanDecision?: StandingHumanDecision,
 ): Promise<DriftItem | undefined> {
   const facts = connectionFacts(connection);
   const status = facts.status?.toLowerCase();
@@ -60,6 +64,7 @@ export async function checkDrift(
   if (!drifted || decision.policy === null) return undefined;
 
   const startedMs = deps.now().getTime();
+  const human = await humanDecision?.(connection.id, facts.status ?? status);
   const record: AuditRecord = {
     ...decisionRecord({ target, connection, decision, endpoint, consumer, evaluationCase, trigger: { kind: 'sweep' }, enforced: false, startedMs }, deps),
     kind: 'drift',
@@ -77,7 +82,14 @@ export async function checkDrift(
   const wanted = wantedStatus(decision.decision);
   const explicit = decision.decision !== 'reject' || verdicts.some((v) => v.mode === 'enforce' && v.policy === decision.policy && v.rank === REVOKING_RANK);
   if (!explicit) item.reasons = [...item.reasons, 'not revoked: the reject rests on `otherwise`, not on a deny or visibility rule'];
-  if (!revoke || deps.dryRun || wanted === undefined || !explicit) {
+  // A person decided this connection and it still shows their decision: report it, never undo it.
+  if (human?.trigger.kind === 'human') {
+    const { principal, reason, override } = human.trigger;
+    item.humanDecision = { principal, reason, override: override === true, recordId: human.id };
+    item.reasons = [humanDecisionNote(human), ...item.reasons];
+    record.reasons = [record.reasons[0]!, humanDecisionNote(human), ...record.reasons.slice(1)];
+  }
+  if (!revoke || deps.dryRun || wanted === undefined || !explicit || human !== undefined) {
     await appendOnce(record, deps);
     log.warn({ connection: connection.id, status: item.status, decision: item.decision, policy: item.policy }, 'drift found');
     return item;

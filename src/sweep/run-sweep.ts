@@ -17,6 +17,7 @@ import { mapWithConcurrency } from '../pipeline/map-with-concurrency.js';
 import { reconcileTarget, type ReconcileDeps } from '../pipeline/reconcile-target.js';
 import { connectionFacts } from '../policy/connection-facts.js';
 import { recordObservedDecisions, type SeenTarget } from '../review/record-observed-decisions.js';
+import { standingHumanDecisions } from '../review/standing-human-decisions.js';
 import { checkDrift, type DriftItem } from './check-drift.js';
 import { findSweepTargets, type SweepTarget } from './find-sweep-targets.js';
 import { addTargetOutcome, emptyTotals, type SweepTotals } from './sweep-totals.js';
@@ -152,9 +153,10 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
         summary.totals.connections += seen.length;
       }
       seenTargets.push({ target, connections: seen });
+      const humanDecision = standingHumanDecisions(target, pipeline.store);
       for (const connection of seen) {
         try {
-          const item = await checkDrift(target, connection, seen, reconcileDeps, options.revoke, log);
+          const item = await checkDrift(target, connection, seen, reconcileDeps, options.revoke, log, humanDecision);
           if (item !== undefined) {
             summary.drift.push(item);
             summary.totals.drift++;

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startArmEmulator, type ArmEmulator } from '../../emulator/arm-emulator.js';
 import type { AuditRecord } from '../../src/audit/types.js';
 import { readConfig } from '../../src/config/read-config.js';
-import { PLS_ID, e2eWorld, linkgateEnv, planFor, readAuditRecords } from '../support/e2e-harness.js';
+import { PLS_ID, e2eWorld, linkgateEnv, planFor, readAuditRecords, statusIn } from '../support/e2e-harness.js';
 import { runCli } from '../support/run-cli.js';
 
 let emulator: ArmEmulator;
@@ -42,5 +42,25 @@ describe('human decisions', () => {
     expect(typeof printed.action.httpStatus).toBe('number');
     const stored = (await records()).find((r) => sameId(r.connectionId, chosen.id) && r.trigger.kind === 'human')!;
     expect(printed).toEqual(stored);
+  });
+
+  it("reports a person's --override approval as drift, and never revokes it, however reconcile runs", async () => {
+    const outside = planFor(PLS_ID).find((c) => c.expected === 'reject')!;
+    const forced = await runCli(['approve', outside.id, '--reason', 'vendor escalation', '--as', 'bob', '--override'], { env });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(statusIn(emulator, outside.id)).toBe('Approved');
+
+    type Drift = { connectionId: string; action: string; reasons: string[]; humanDecision?: { principal: string; override: boolean } };
+    for (const args of [['reconcile', '--dry-run', '--json'], ['reconcile', '--revoke', '--yes', '--json']]) {
+      const sweep = await runCli(args, { env });
+      expect(sweep.code, sweep.stderr).toBe(0);
+      const drift = (JSON.parse(sweep.stdout) as { drift: Drift[] }).drift.find((d) => sameId(d.connectionId, outside.id))!;
+      expect(drift, args.join(' ')).toMatchObject({ action: 'reported', humanDecision: { principal: 'bob', override: true } });
+      expect(drift.reasons[0]).toMatch(/^not revoked: approved by bob, overriding the policy \(human decision/u);
+    }
+    expect(statusIn(emulator, outside.id)).toBe('Approved');
+    expect(emulator.writesTo(outside.id)).toBe(1);
+    const driftRecord = (await records()).find((r) => sameId(r.connectionId, outside.id) && r.kind === 'drift')!;
+    expect(driftRecord.reasons.some((r) => r.startsWith('not revoked: approved by bob'))).toBe(true);
   });
 });
