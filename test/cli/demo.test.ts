@@ -19,6 +19,7 @@ describe('linkgate demo', () => {
     expect(result.stdout).toMatch(/paydata01\s+pe-hub-paydata-adhoc\s+5f0e9b7a\s+Pending\s+manual\s+paydata-storage\s+requestMessage/u);
     expect(result.stdout).toMatch(/pay-secrets\s+pe-hub-secrets\s+5f0e9b7a\s+Pending\s+none \(audit mode only\)\s+shadow: secrets-audit: approve/u);
     expect(result.stdout).toContain('5 ARM write(s) in total');
+    expect(result.stdout).toContain('the duplicate delivery wrote nothing');
 
     const records = (await readFile(audit, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { decision: string; action: { status: string }; id: string });
     const latest = new Map(records.map((r) => [r.id, r]));

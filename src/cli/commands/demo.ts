@@ -30,6 +30,8 @@ interface Delivery {
   body: unknown;
   contentType?: string;
   eventType?: string;
+  /** A redelivery of an earlier event: the demo checks that it wrote nothing. */
+  duplicate?: boolean;
 }
 
 function short(id: string): string {
@@ -103,10 +105,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       },
       {
         label: 'the same storage event again (Event Grid delivers at least once)',
+        duplicate: true,
         body: [events.resourceWriteSuccessEvent({ resourceUri: proxyOf(storageConnection), operationName: 'Microsoft.Storage/storageAccounts/privateEndpointConnectionProxies/write' })],
       },
     ];
     const writesBefore: number[] = [];
+    let duplicateWrites = 0;
     for (const delivery of deliveries) {
       writesBefore.push(emulator.writes());
       const response = await fetch(webhook, {
@@ -116,6 +120,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       });
       const text = await response.text();
       const writes = emulator.writes() - (writesBefore[writesBefore.length - 1] ?? 0);
+      if (delivery.duplicate === true) duplicateWrites += writes;
       out(`→ ${delivery.label}: HTTP ${response.status}${delivery.eventType === 'SubscriptionValidation' ? ` ${text}` : `, ${writes} ARM write(s)`}`);
       if (response.status >= 300) {
         out(`  ${text}`);
@@ -162,6 +167,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     out(renderTable(['target', 'connection', 'consumer', 'ARM status now', 'decision', 'policy', 'reason'], rows, 64));
     out();
+    // Said only when it is so: the emulator counted the duplicate delivery's writes.
+    if (duplicateWrites > 0) {
+      out(`${emulator.writes()} ARM write(s) in total; the duplicate delivery wrote ${duplicateWrites} time(s): a decision was carried out twice`);
+      return EXIT_FAILED;
+    }
     out(`${emulator.writes()} ARM write(s) in total; the duplicate delivery wrote nothing.`);
     out(`audit: ${path.relative(io.cwd, auditPath)} (read it with: LINKGATE_AUDIT_PATH=${path.relative(io.cwd, auditPath)} npx linkgate audit list)`);
     out(`next: edit policies/*.json, then npx linkgate validate && npx linkgate test; npx linkgate explain --help`);
