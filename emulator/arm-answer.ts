@@ -10,9 +10,7 @@ export function armError(status: number, code: string, message: string, headers?
   return { status, body: { error: { code, message } }, ...(headers === undefined ? {} : { headers }) };
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord } from '../src/util/is-record.js';
 
 export function lastSegment(id: string): string {
   return id.split('/').filter((s) => s.length > 0).at(-1) ?? '';

@@ -6,12 +6,10 @@
  * raw webhook bodies, still deserialises them with it (src/intake/parse-delivery.ts).
  */
 import type { DeliveredEvent } from '../src/intake/parse-delivery.js';
+import { isRecord } from '../src/util/is-record.js';
 
 export type HostEventResult = { ok: true; event: DeliveredEvent } | { ok: false; error: string };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(event: Record<string, unknown>, field: string): string | undefined {
   const value = event[field];

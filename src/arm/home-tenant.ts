@@ -1,5 +1,6 @@
 /** A subscription's home tenant, read from the WWW-Authenticate challenge of an anonymous request and cached. */
 import { normalizeGuid } from '../ids/guid.js';
+import { createAsyncMemo } from '../util/async-memo.js';
 import { InvalidArmIdError } from './arm-error.js';
 import type { Send } from './send-request.js';
 
@@ -15,30 +16,23 @@ export type HomeTenantOf = (subscriptionId: string) => Promise<string | undefine
 
 export function createHomeTenantLookup(ctx: HomeTenantContext): HomeTenantOf {
   const { send, urlFor } = ctx;
-  const tenantCache = new Map<string, Promise<string | undefined>>();
+  // Only answers are cached; a failure (after retries) is forgotten so a later call asks again.
+  const tenantCache = createAsyncMemo<string | undefined>({ maxEntries: 10_000 });
 
   return function homeTenantOf(subscriptionId: string): Promise<string | undefined> {
     const subscription = normalizeGuid(subscriptionId);
     if (subscription === undefined) return Promise.reject(new InvalidArmIdError('subscription', subscriptionId, 'not a GUID'));
-    let answer = tenantCache.get(subscription);
-    if (answer === undefined) {
-      answer = (async () => {
-        const reply = await send({
-          method: 'GET',
-          url: urlFor(`/subscriptions/${subscription}`, SUBSCRIPTIONS_API_VERSION),
-          kind: 'read',
-          anonymous: true,
-          accept: [401, 403, 404],
-        });
-        const challenge = reply.headers['www-authenticate'];
-        const tenant = challenge === undefined ? undefined : TENANT_IN_CHALLENGE.exec(challenge)?.[1];
-        return normalizeGuid(tenant);
-      })();
-      // Only answers are cached; a failure (after retries) is forgotten so a later call asks again.
-      answer.catch(() => tenantCache.delete(subscription));
-      if (tenantCache.size >= 10_000) tenantCache.clear();
-      tenantCache.set(subscription, answer);
-    }
-    return answer;
+    return tenantCache(subscription, async () => {
+      const reply = await send({
+        method: 'GET',
+        url: urlFor(`/subscriptions/${subscription}`, SUBSCRIPTIONS_API_VERSION),
+        kind: 'read',
+        anonymous: true,
+        accept: [401, 403, 404],
+      });
+      const challenge = reply.headers['www-authenticate'];
+      const tenant = challenge === undefined ? undefined : TENANT_IN_CHALLENGE.exec(challenge)?.[1];
+      return normalizeGuid(tenant);
+    });
   };
 }

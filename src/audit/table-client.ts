@@ -13,6 +13,7 @@ import type { TableClient } from '@azure/data-tables';
 import { scrubSecrets } from '../log/create-logger.js';
 import { TableAuditStoreError, storeError } from './table-audit-store-error.js';
 import { messageOf } from '../errors/linkgate-error.js';
+import { isLoopbackHost } from '../util/loopback.js';
 
 export interface TableDeadlines {
   /** One HTTP attempt (connect, send, first byte and body). */
@@ -31,9 +32,6 @@ export interface TableDeadlines {
  */
 export const DEFAULT_TABLE_DEADLINES: TableDeadlines = { requestMs: 4_000, operationMs: 8_000, maxRetries: 2 };
 
-function isLoopback(hostname: string): boolean {
-  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]' || hostname === '::1';
-}
 
 /** The account endpoint a connection names, for logs: never the key or SAS. */
 export function describeConnection(connection: string): string {
@@ -76,7 +74,7 @@ export async function createTableClient(connection: string, table: string, crede
     } catch (error) {
       throw new TableAuditStoreError('LINKGATE_AUDIT_TABLE_CONNECTION is not a valid URL', { cause: error });
     }
-    if (url.protocol !== 'https:' && !isLoopback(url.hostname)) {
+    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
       throw new TableAuditStoreError('LINKGATE_AUDIT_TABLE_CONNECTION must be an https:// account URL', {
         hint: 'use https://<account>.table.core.windows.net, or a connection string',
       });
@@ -91,7 +89,7 @@ export async function createTableClient(connection: string, table: string, crede
   const endpoint = /(?:^|;)\s*TableEndpoint=([^;]+)/iu.exec(connection)?.[1];
   let insecure = false;
   try {
-    insecure = endpoint !== undefined && new URL(endpoint).protocol === 'http:' && isLoopback(new URL(endpoint).hostname);
+    insecure = endpoint !== undefined && new URL(endpoint).protocol === 'http:' && isLoopbackHost(new URL(endpoint).hostname);
   } catch {
     // the SDK reports a bad endpoint below
   }

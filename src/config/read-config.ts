@@ -5,6 +5,7 @@
 import { LinkgateError } from '../errors/linkgate-error.js';
 import { isGuid } from '../ids/guid.js';
 import { readNotifySettings, type NotifySettings } from '../notify/notify-settings.js';
+import { isLoopbackHost } from '../util/loopback.js';
 
 export type AuditStoreConfig =
   /** maxBytes: roll the file to audit.N.jsonl past this size (LINKGATE_AUDIT_MAX_BYTES); unset = never. */
@@ -122,7 +123,7 @@ export function readConfig(env: Env): LinkgateConfig {
   let armEndpoint = get('LINKGATE_ARM_ENDPOINT') ?? 'https://management.azure.com';
   try {
     const url = new URL(armEndpoint);
-    const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+    const loopback = isLoopbackHost(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
       problem('LINKGATE_ARM_ENDPOINT', `LINKGATE_ARM_ENDPOINT is ${shown('LINKGATE_ARM_ENDPOINT', armEndpoint)}; it should be an https:// URL (http:// only for an emulator on 127.0.0.1)`);
     }

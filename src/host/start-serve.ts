@@ -10,6 +10,7 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/cre
 import { armWithDeadline } from './arm-with-deadline.js';
 import { watchRuntimePolicies, type PolicyWatcher } from '../runtime/watch-policies.js';
 import { startWebhookServer, type WebhookServer } from './webhook-server.js';
+import { isLoopbackHost } from '../util/loopback.js';
 
 export interface ServeHandle {
   url: string;
@@ -21,11 +22,7 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/u.test(host);
-}
+export { isLoopbackHost } from '../util/loopback.js';
 
 /** Anything reachable from other machines must be protected by a shared key. */
 export function assertSafeBinding(config: Pick<LinkgateConfig, 'host' | 'webhookKey'>): void {

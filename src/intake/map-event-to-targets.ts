@@ -8,6 +8,7 @@ import type { KnownSystemEventTypes } from '@azure/eventgrid';
 import { parseArmId, isPrivateEndpointId, targetOfConnectionId, type ArmId } from '../ids/arm-id.js';
 import type { EndpointRead } from '../arm/types.js';
 import type { DeliveredEvent } from './parse-delivery.js';
+import { isRecord } from '../util/is-record.js';
 
 export type EventHint =
   | { kind: 'target'; target: ArmId }
@@ -25,9 +26,6 @@ export const RESOURCE_CREATED_OR_UPDATED = 'Microsoft.ResourceNotifications.Reso
 const CONNECTION_WRITE = /\/privateendpointconnection(?:s|proxies)\/write$/u;
 const ENDPOINT_WRITE = 'microsoft.network/privateendpoints/write';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A resource ID from an event, as a target or an endpoint hint, after the governance check. */
 function hintForResource(resourceId: unknown, governs: (targetKey: string) => boolean): EventHint {

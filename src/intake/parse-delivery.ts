@@ -5,6 +5,7 @@
  * is reported and skipped, it does not sink the rest of the batch.
  */
 import { EventGridDeserializer, type CloudEvent, type EventGridEvent } from '@azure/eventgrid';
+import { isRecord } from '../util/is-record.js';
 
 export type EventSchema = 'eventgrid' | 'cloudevents';
 
@@ -40,9 +41,6 @@ export const MAX_EVENTS_PER_DELIVERY = 5000;
 
 const deserializer = new EventGridDeserializer();
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Which schema a body uses: the content type when it says, else the shape of the first event. */
 export function detectSchema(body: unknown, contentType: string | undefined): EventSchema | undefined {

@@ -3,6 +3,7 @@
  * function of the environment by readConfig. An Event Grid topic endpoint is recognised by its
  * host name and sent to through the Event Grid SDK; any other URL is a plain CloudEvents webhook.
  */
+import { isLoopbackHost } from '../util/loopback.js';
 
 export const NOTIFY_KINDS = ['manual', 'drift', 'failed', 'approved', 'rejected'] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
@@ -21,11 +22,6 @@ export interface NotifySettings {
 // the US Government and China clouds' equivalents (Event Grid docs, "Post to custom topic").
 const EVENT_GRID_HOST = /\.eventgrid\.(azure\.net|azure\.us|chinacloudapi\.cn)$/iu;
 
-/** http:// is for local receivers only: 127.0.0.0/8, ::1 and localhost. */
-function isLoopbackHostname(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(host);
-}
 
 /** The URL without its query and fragment: Logic Apps and Power Automate URLs carry a signature (`sig=`) there. */
 export function describeNotifyUrl(url: string): string {
@@ -57,7 +53,7 @@ export function readNotifySettings(get: (name: string) => string | undefined, pr
     problems.push(`LINKGATE_NOTIFY_URL is not a URL; it should be an https:// webhook or an Event Grid topic endpoint such as https://<topic>.<region>-1.eventgrid.azure.net/api/events`);
     return undefined;
   }
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHostname(parsed.hostname))) {
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) {
     problems.push(`LINKGATE_NOTIFY_URL is ${describeNotifyUrl(url)}; it should be an https:// URL (http:// only for a receiver on 127.0.0.1)`);
   }
   if (parsed.username !== '' || parsed.password !== '') {

@@ -3,9 +3,11 @@
  * so it names the policy and the first reason, is stripped of control characters (reasons can
  * quote consumer-controlled text) and is capped well under what providers accept.
  */
+import { MAX_DESCRIPTION_LENGTH } from '../arm/write-request.js';
 import type { Decision } from '../policy/types.js';
 
-export const MAX_DESCRIPTION_LENGTH = 140;
+// The cap is the ARM write's (one constant); exported here too for callers that describe decisions.
+export { MAX_DESCRIPTION_LENGTH };
 
 export function sanitizeText(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/gu, ' ');

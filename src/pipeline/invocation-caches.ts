@@ -4,6 +4,7 @@
  * Concurrent callers share one in-flight read; failures are not cached, so a retry reads again.
  */
 import type { EndpointRead, NetworkInterfaceRead } from '../arm/types.js';
+import { createAsyncMemo } from '../util/async-memo.js';
 
 export interface InvocationCaches {
   endpoint(id: string, read: () => Promise<EndpointRead>): Promise<EndpointRead>;
@@ -11,20 +12,7 @@ export interface InvocationCaches {
   tenant(subscriptionId: string, read: () => Promise<string | undefined>): Promise<string | undefined>;
 }
 
-function memo<T>(): (key: string, read: () => Promise<T>) => Promise<T> {
-  const entries = new Map<string, Promise<T>>();
-  return (key, read) => {
-    const lower = key.toLowerCase();
-    let entry = entries.get(lower);
-    if (entry === undefined) {
-      entry = read();
-      entries.set(lower, entry);
-      entry.catch(() => entries.delete(lower));
-    }
-    return entry;
-  };
-}
 
 export function createInvocationCaches(): InvocationCaches {
-  return { endpoint: memo<EndpointRead>(), networkInterface: memo<NetworkInterfaceRead>(), tenant: memo<string | undefined>() };
+  return { endpoint: createAsyncMemo<EndpointRead>(), networkInterface: createAsyncMemo<NetworkInterfaceRead>(), tenant: createAsyncMemo<string | undefined>() };
 }

@@ -7,6 +7,7 @@
 import type { ArmClient, ArmConnection } from '../arm/types.js';
 import type { SweepScope } from '../config/read-config.js';
 import { parseArmId, type ArmId } from '../ids/arm-id.js';
+import { isRecord } from '../util/is-record.js';
 
 /** Resources that have connections at all: the sweep needs Approved and Rejected ones too, for drift. */
 export const SWEEP_QUERY = [
@@ -35,9 +36,6 @@ export interface SweepTarget {
   snapshot: ArmConnection[] | undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Connections from a Resource Graph row, dropping junk entries. */
 export function connectionsOfRow(row: Record<string, unknown>): ArmConnection[] {

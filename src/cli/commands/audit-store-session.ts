@@ -4,15 +4,15 @@
  * clean for pipes; and a write that waits for a slow stdout, so a long export never buffers the
  * whole store.
  */
-import { once } from 'node:events';
 import { isAbsolute, resolve } from 'node:path';
 import type { AuditStore } from '../../audit/types.js';
 import { readConfig, type LinkgateConfig } from '../../config/read-config.js';
 import { createLogger } from '../../log/create-logger.js';
 import type { CliIo } from '../io.js';
+import { writeWithBackpressure } from '../../util/write-with-backpressure.js';
 
 export async function write(stream: CliIo['stdout'], text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
+  await writeWithBackpressure(stream, text);
 }
 
 /** The configured store with a relative file path taken from the working directory. */

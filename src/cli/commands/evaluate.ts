@@ -6,13 +6,13 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Writable } from 'node:stream';
 import type { CompiledPolicySet } from '../../policy/compile-policies.js';
 import type { EvaluationCase } from '../../policy/types.js';
 import { EXIT_OK, UsageError, type CliIo } from '../io.js';
 import { parseCommandArgs } from '../parse-command-args.js';
 import { policyDir } from '../policy-options.js';
 import { messageOf } from '../../errors/linkgate-error.js';
+import { writeWithBackpressure } from '../../util/write-with-backpressure.js';
 
 export const HELP = `Usage: linkgate evaluate [FILE|-] [--policies DIR]
 
@@ -51,10 +51,6 @@ export function evaluateLine(compiled: CompiledPolicySet, line: string, evaluate
   }
 }
 
-function write(stream: Writable, chunk: string): Promise<void> | undefined {
-  if (stream.write(chunk)) return undefined;
-  return new Promise((resolve) => stream.once('drain', resolve));
-}
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { policies: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
@@ -89,17 +85,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for await (const line of lines) {
       buffer += evaluateLine(compiled, line, evaluate) + '\n';
       if (buffer.length >= FLUSH_BYTES) {
-        const pending = write(io.stdout, buffer);
+        const pending = writeWithBackpressure(io.stdout, buffer);
         buffer = '';
         if (pending !== undefined) await pending;
       }
     }
   } catch (error) {
     // A read error mid-stream (a folder given as FILE, a disk error): what was decided is written, then exit 1.
-    if (buffer.length > 0) await write(io.stdout, buffer);
+    if (buffer.length > 0) await writeWithBackpressure(io.stdout, buffer);
     const { LinkgateError } = await import('../../errors/linkgate-error.js');
     throw new LinkgateError(`cannot read ${file ?? 'stdin'}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`, { hint: 'give a JSON Lines file, or pipe JSON Lines to stdin' });
   }
-  if (buffer.length > 0) await write(io.stdout, buffer);
+  if (buffer.length > 0) await writeWithBackpressure(io.stdout, buffer);
   return EXIT_OK;
 }

@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { EXIT_OK, type CliIo } from '../io.js';
 import { parseCommandArgs } from '../parse-command-args.js';
 import { policyDir } from '../policy-options.js';
+import { writeWithBackpressure } from '../../util/write-with-backpressure.js';
 
 export const HELP = `Usage: linkgate export-connections [--out FILE] [--policies DIR]
 
@@ -26,10 +27,6 @@ Options:
 Exit codes: 0 written, 1 ARM or policy errors, 2 bad usage or configuration.
 `;
 
-function write(stream: Writable, chunk: string): Promise<void> | undefined {
-  if (stream.write(chunk)) return undefined;
-  return new Promise((resolve) => stream.once('drain', resolve));
-}
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { out: { type: 'string' }, policies: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
@@ -58,7 +55,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const cases = readLiveConnections(arm, { scopes: config.sweep.scopes, extraTargets: config.sweep.extraTargets, governs: (key) => policies.governs(key), onDiscovered: (found) => (targets = found.targets) });
       for await (const input of cases) {
         count++;
-        const pending = write(stream, JSON.stringify(input) + '\n');
+        const pending = writeWithBackpressure(stream, JSON.stringify(input) + '\n');
         if (pending !== undefined) await pending;
       }
     });
