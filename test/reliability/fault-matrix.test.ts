@@ -40,7 +40,7 @@ const DUPLICATE_SHARE = 0.1;
 const MAX_DELIVERIES = 30;
 const CLIENT_TIMEOUT_MS = 250;
 /** The workers' ARM client limits: small, so that the lease they imply is short enough to wait out in a test. */
-const CLIENT_LIMITS = { timeoutMs: CLIENT_TIMEOUT_MS, maxAttempts: 2, maxRetryDelayMs: 15, maxPolls: 2, pollIntervalMs: 5 } as const;
+const CLIENT_LIMITS = { timeoutMs: CLIENT_TIMEOUT_MS, maxAttempts: 5, maxRetryDelayMs: 15, maxPolls: 2, pollIntervalMs: 5 } as const;
 /** A delayed answer (below) lands this long after it was sent: the window in which a write the client gave up on may still land. */
 const SLOW_ANSWER_MS = CLIENT_TIMEOUT_MS * 3;
 /**
