@@ -120,13 +120,14 @@ export function validatePolicyDocuments(inputs: ReadonlyArray<{ file: string; te
     }
     const { schema, semantic } = documentErrors(file, document);
     errors.push(...schema, ...semantic);
-    if (schema.length > 0) continue;
-    const policy = document as PolicyDocument;
-    const other = names.get(policy.name);
+    // A duplicate name is reported even beside other errors, so one run lists every error.
+    const name = field(document, 'name');
+    const other = typeof name === 'string' ? names.get(name) : undefined;
     if (other !== undefined) {
-      errors.push({ file, pointer: '/name', message: `name '${policy.name}' is already used by ${other}`, fix: 'give each policy a unique name' });
-    } else names.set(policy.name, file);
-    if (semantic.length === 0) loaded.push({ file, document: policy });
+      errors.push({ file, pointer: '/name', message: `name '${String(name)}' is already used by ${other}`, fix: 'give each policy a unique name' });
+    } else if (typeof name === 'string') names.set(name, file);
+    if (schema.length > 0) continue;
+    if (semantic.length === 0 && other === undefined) loaded.push({ file, document: document as PolicyDocument });
   }
   const files = inputs.map((i) => i.file);
   if (errors.length > 0) return { ok: false, errors, files };

@@ -207,3 +207,21 @@ describe('validate: names, fields, JSON syntax', () => {
     expect(strict.code).toBe(1);
   });
 });
+
+describe('validate: every error in one run', () => {
+  it('a duplicate name is reported beside other errors in the same and in the other file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'linkgate-lint-'));
+    await writeFile(path.join(dir, 'a.json'), JSON.stringify({ name: 'same', targets: [PLS], bogus: 1 }, null, 2));
+    await writeFile(path.join(dir, 'b.json'), JSON.stringify({ name: 'same', targets: [PLS], trustedSubnets: ['10.0.0.0/33'] }, null, 2));
+    const r = await runCli(['validate', '--policies', dir, '--format', 'json'], { cwd: dir });
+    const body = JSON.parse(r.stdout) as { errors: Diagnostic[] };
+    expect(r.code).toBe(1);
+    expect(body.errors.map((e) => [e.file, e.rule])).toEqual(
+      expect.arrayContaining([
+        ['a.json', 'unknown-field'],
+        ['b.json', 'duplicate-name'],
+        ['b.json', 'subnet-invalid'],
+      ]),
+    );
+  });
+});
