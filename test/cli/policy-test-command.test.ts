@@ -90,6 +90,13 @@ describe('linkgate test: selecting', () => {
     expect(filtered.stdout).not.toContain('trusted with ticket');
     expect((await runCli(['test', '--policies', dir, '--run', '('], { cwd: dir })).code).toBe(2);
   });
+
+  it('--run matching no case fails (exit 1) saying nothing was tested', async () => {
+    const dir = await folder({ 'p.json': POLICY, 'p.test.json': { cases: goodCases } });
+    const none = await runCli(['test', '--policies', dir, '--run', '^no such case$'], { cwd: dir });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no test case name matches --run "^no such case$": nothing was tested');
+  });
 });
 
 describe('linkgate test: suite failures and coverage', () => {

@@ -94,6 +94,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const files = positionals.length === 0 ? undefined : positionals.map((f) => path.resolve(io.cwd, f.endsWith('.test.json') || !f.endsWith('.json') ? f : f.replace(/\.json$/u, '.test.json')));
   const result = await runTestSuite(set, compilePolicies(set), { policyDir: dir, ...(files === undefined ? {} : { files }), ...(pattern === undefined ? {} : { run: pattern }), allowUntested: values['allow-untested'] === true });
 
+  if (pattern !== undefined && result.cases.length === 0) {
+    // A filter that selects nothing tests nothing: passing would hide a typo in the pattern.
+    io.stderr.write(`linkgate test: no test case name matches --run ${JSON.stringify(values.run)}: nothing was tested\n`);
+    return EXIT_FAILED;
+  }
   const relative = (file: string): string => path.relative(io.cwd, file) || '.';
   const outcomes = result.cases.map((c) => ({ ...c, file: relative(c.file), diagnostics: c.diagnostics.map((d) => ({ ...d, file: relative(d.file) })) }));
   const suite: Diagnostic[] = result.suite.map((d) => ({ ...d, file: relative(d.file) }));
