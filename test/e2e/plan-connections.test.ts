@@ -81,6 +81,15 @@ describe('linkgate export-connections', () => {
 });
 
 describe('linkgate plan', () => {
+  it('a missing --base folder is exit 2 and the fix names --base, not --policies', async () => {
+    const missing = path.join(dir, 'no-such-base');
+    const r = await runCli(['plan', '--base', missing, '--policies', 'policies', '--connections', snapshot()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--base ${missing}`);
+    expect(r.stderr).toContain(`fix: check --base ${missing}: it must name a folder of policy files`);
+    expect(r.stderr).not.toContain('pass --policies');
+  });
+
   it('exit 0 and "No changes" when the policies are the same', async () => {
     const r = await runCli(['plan', '--base', 'policies', '--policies', 'policies', '--connections', snapshot()]);
     expect(r.code).toBe(0);

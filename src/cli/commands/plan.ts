@@ -62,14 +62,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 }
 
 async function plan(io: CliIo, options: { base: string; head: string; connections: string | undefined; format: 'text' | 'json' | 'markdown' }): Promise<number> {
-  const [{ loadPolicySetOrThrow }, { compilePolicies }, { planChange, emptyTotals, addToTotals }, render] = await Promise.all([
+  const [{ loadPolicySetOrThrow, PolicyLoadError, formatPolicyError }, { compilePolicies }, { planChange, emptyTotals, addToTotals }, render] = await Promise.all([
     import('../../policy/load-policies.js'),
     import('../../policy/compile-policies.js'),
     import('../../plan/plan-changes.js'),
     import('../../plan/render-plan.js'),
   ]);
-  const base = compilePolicies(await loadPolicySetOrThrow(path.resolve(io.cwd, options.base)));
-  const head = compilePolicies(await loadPolicySetOrThrow(path.resolve(io.cwd, options.head)));
+  // Each side's errors name the option that chose its folder, not the loader's generic --policies.
+  const load = async (dir: string, option: '--base' | '--policies') => {
+    try {
+      return compilePolicies(await loadPolicySetOrThrow(path.resolve(io.cwd, dir)));
+    } catch (error) {
+      if (!(error instanceof PolicyLoadError)) throw error;
+      const errors = error.errors.map((e) => (e.pointer === '' && path.resolve(io.cwd, e.file) === path.resolve(io.cwd, dir) ? { ...e, fix: `check ${option} ${dir}: it must name a folder of policy files${option === '--base' ? ' (the policies to compare against, e.g. a checkout of main)' : ''}` } : e));
+      throw new LinkgateError(`${option} ${dir}: ${errors.length} policy error(s):\n${errors.map(formatPolicyError).join('\n')}`, { code: 'PolicyInvalid', hint: `run 'linkgate validate --policies ${dir}' and fix every error listed` });
+    }
+  };
+  const base = await load(options.base, '--base');
+  const head = await load(options.head, '--policies');
   const result: PlanResult = { base: options.base, head: options.head, source: options.connections ?? 'live from ARM', changes: [], totals: emptyTotals(), errors: [] };
   const consider = (input: EvaluationCase): void => {
     const change = planChange(base, head, input);
