@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createAsyncMemo } from '../../src/util/async-memo.js';
 import { isRecord } from '../../src/util/is-record.js';
@@ -72,5 +73,12 @@ describe('writeWithBackpressure', () => {
     await waiting;
     expect(drained).toBe(true);
     expect(stream.chunks).toEqual(['a', 'b']);
+  });
+
+  it('a stream that fails instead of draining rejects the wait (never hangs) and leaves no listener behind', async () => {
+    const stream = new Writable({ highWaterMark: 1, write: (_chunk, _enc, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
+    stream.on('error', () => undefined);
+    await expect(writeWithBackpressure(stream, 'ab')).rejects.toThrow('EPIPE');
+    expect(stream.listenerCount('drain')).toBe(0);
   });
 });
