@@ -90,11 +90,22 @@ describe('linkgate audit list', () => {
     expect(await ids(['--since', new Date(now - 10 * 60_000).toISOString()])).toEqual([r0.id, r1.id]);
   });
 
-  it('says so when nothing matches, and reads a missing file as empty without creating it', async () => {
-    const io = fakeIo(dir, { LINKGATE_AUDIT_PATH: join(dir, 'nowhere', 'audit.jsonl') });
+  it('says so when nothing matches, and reads a missing file in an existing folder as empty without creating it', async () => {
+    const io = fakeIo(dir, { LINKGATE_AUDIT_PATH: join(dir, 'audit', 'not-yet.jsonl') });
     expect(await run(['list'], io)).toBe(0);
     expect(io.out()).toBe('');
     expect(io.err()).toContain('no audit records match');
+    await expect(stat(join(dir, 'audit', 'not-yet.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('exits 1 saying where it looked when the audit file cannot exist (its folder is missing), creating nothing', async () => {
+    const path = join(dir, 'nowhere', 'audit.jsonl');
+    for (const args of [['list'], ['export'], ['show', 'some-id']]) {
+      const io = fakeIo(dir, { LINKGATE_AUDIT_PATH: path });
+      expect(await main(['audit', ...args], io), args.join(' ')).toBe(1);
+      expect(io.err()).toContain(`the audit file does not exist: looked for ${path}`);
+      expect(io.err()).not.toContain('no audit records match');
+    }
     await expect(stat(join(dir, 'nowhere'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
