@@ -7,7 +7,7 @@ import policySchema from '../../policies/schema/policy.schema.json' with { type:
 import type { Diagnostic } from './diagnostic.js';
 import { escapePointerSegment, type SourceMap } from './json-source-map.js';
 import { findDeadEntries } from './lint-dead-entries.js';
-import { lintSubnetEntry } from './lint-subnets.js';
+import { lintSubnetEntry, lintTrustedCidrWidth } from './lint-subnets.js';
 import { lintTarget } from './lint-targets.js';
 import { nearest } from './nearest.js';
 
@@ -64,6 +64,10 @@ export function lintPolicyDocument(file: string, document: unknown, map: SourceM
     }
   };
   subnets(policy?.['trustedSubnets'], '/trustedSubnets');
+  for (const [entry, i] of strings(policy?.['trustedSubnets'])) {
+    const finding = lintTrustedCidrWidth(entry);
+    if (finding !== undefined) found.push({ pointer: `/trustedSubnets/${i}`, ...finding });
+  }
   subnets(record(policy?.['deny'])?.['subnets'], '/deny/subnets');
   for (const dead of findDeadEntries(document)) found.push({ ...dead, severity: 'warning', rule: 'dead-trusted-entry' });
   for (const pointer of map.duplicateKeys) {

@@ -4,7 +4,7 @@
  * compile, match nothing, and an approval or a deny the author relies on silently never happens.
  */
 import { compileIdPattern } from '../ids/id-pattern.js';
-import { looksLikeCidr } from '../net/cidr.js';
+import { looksLikeCidr, parseCidr } from '../net/cidr.js';
 import type { Finding } from './lint-targets.js';
 
 /** A subnet ID, segment by segment: literals as Azure spells them, undefined for a name. */
@@ -53,4 +53,27 @@ export function lintSubnetEntry(entry: string): Finding | undefined {
     return problem(`'${segment}' where a subnet ID has '${literal}', so this entry matches no subnet`, `write /${fixed.join('/')}`);
   }
   return undefined;
+}
+
+/**
+ * Widest trusted CIDR blocks that still name somebody's network. IPv4: /8 is the widest private
+ * block (10.0.0.0/8, RFC 1918); anything wider spans public space of many owners. IPv6: /16 is
+ * wider than any registry's allocation to one holder (RIRs get /12s from IANA and hand out /32s
+ * and longer), so a shorter prefix, up to ::/0, trusts networks nobody vetted.
+ */
+const WIDEST_TRUSTED_PREFIX = { 4: 8, 6: 16 } as const;
+
+/** A trustedSubnets CIDR so wide that it trusts (nearly) every consumer whose IP linkgate can read. */
+export function lintTrustedCidrWidth(entry: string): Finding | undefined {
+  if (!looksLikeCidr(entry)) return undefined;
+  const parsed = parseCidr(entry);
+  if (!parsed.ok) return undefined;
+  const widest = WIDEST_TRUSTED_PREFIX[parsed.cidr.version];
+  if (parsed.cidr.prefix >= widest) return undefined;
+  return {
+    rule: 'subnet-too-broad',
+    severity: 'warning',
+    message: `'${entry}' trusts every consumer whose private endpoint IP is in it${parsed.cidr.prefix === 0 ? ', that is everyone whose IP linkgate can read' : ''} (a /${parsed.cidr.prefix} is wider than /${widest})`,
+    fix: `trust the consumer's own ranges (IPv${parsed.cidr.version} /${widest} or narrower), or use visibility/autoApproval by subscription`,
+  };
 }

@@ -13,6 +13,7 @@ export const RULES: Readonly<Record<string, string>> = {
   'target-not-a-resource': 'A target naming a subscription or resource group instead of resources.',
   'subnet-invalid': 'A trustedSubnets or deny.subnets entry that is neither a CIDR block nor an ARM ID pattern.',
   'subnet-pattern-shape': 'A subnet pattern that can never match a subnet ID.',
+  'subnet-too-broad': 'A trusted CIDR block wider than /8 (IPv4) or /16 (IPv6): it trusts nearly everyone.',
   'dead-trusted-entry': 'A trusted entry that a deny entry of the same policy always overrides.',
   'name-matches-file': 'A policy whose name differs from its file name.',
   'no-policies': 'A policy folder without policies.',

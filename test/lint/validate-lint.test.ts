@@ -134,6 +134,22 @@ describe('validate: dead trusted entries (warnings)', () => {
   });
 });
 
+describe('validate: trusted CIDR blocks that trust nearly everyone (warnings)', () => {
+  it('warns for 0.0.0.0/0, ::/0 and anything wider than /8 (IPv4) or /16 (IPv6); --strict fails', async () => {
+    const policy = { name: 'p', targets: [PLS], trustedSubnets: ['0.0.0.0/0', '::/0', '10.0.0.0/8', '0.0.0.0/7', '2001::/16', '2000::/3'] };
+    const r = await validate('p', policy);
+    expect(r.code).toBe(0);
+    expect(r.warnings.map((w) => [w.pointer, w.rule])).toEqual([
+      ['/trustedSubnets/0', 'subnet-too-broad'],
+      ['/trustedSubnets/1', 'subnet-too-broad'],
+      ['/trustedSubnets/3', 'subnet-too-broad'],
+      ['/trustedSubnets/5', 'subnet-too-broad'],
+    ]);
+    expect(r.warnings[0]).toMatchObject({ ...locate(r.text, '"0.0.0.0/0"'), message: expect.stringContaining('everyone whose IP linkgate can read') });
+    expect(await validate('p', policy, '--strict')).toMatchObject({ code: 1, ok: false });
+  });
+});
+
 describe('validate: names, fields, JSON syntax', () => {
   it('a name that differs from the file name is a warning naming both', async () => {
     const r = await validate('payments', { name: 'payment', targets: [PLS] });
