@@ -107,14 +107,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     world = demoWorld();
     source = 'demo world';
   }
-  const emulator = await startArmEmulator({
+  const { withPortExplained } = await import('../listen-error.js');
+  const emulator = await withPortExplained(parsed.port, 'pass --port N (0 picks a free port)', () => startArmEmulator({
     world,
     port: parsed.port,
     seed: parsed.seed,
     ...(parsed.token === undefined ? {} : { token: parsed.token }),
     ...(parsed.pageSize === undefined ? {} : { pageSize: parsed.pageSize }),
     ...(parsed.throttle ? {} : { buckets: false as const }),
-  });
+  }));
   const connections = world.providers.reduce((sum, p) => sum + p.connections.length, 0);
   io.stderr.write(
     `linkgate emulator: ARM test double listening on ${emulator.url} (${source}: ${world.providers.length} provider resources, ${connections} connections, ${world.endpoints.length} endpoints). Ctrl-C to stop.\n`,

@@ -46,7 +46,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const config = readConfig(env);
   const logger = createLogger({ level: config.logLevel });
   const { startServe } = await import('../../host/start-serve.js');
-  const handle = await startServe(config, { logger });
+  const { withPortExplained } = await import('../listen-error.js');
+  const handle = await withPortExplained(config.port, 'pass --port N or set LINKGATE_PORT (0 picks a free port)', () => startServe(config, { logger }));
   io.stderr.write(`linkgate serve: listening on ${handle.url}/runtime/webhooks/eventgrid (Ctrl-C to stop)\n`);
 
   await new Promise<void>((resolve) => {
