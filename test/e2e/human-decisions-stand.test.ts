@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startArmEmulator, type ArmEmulator } from '../../emulator/arm-emulator.js';
 import type { AuditRecord } from '../../src/audit/types.js';
+import type { PendingConnection } from '../../src/review/list-pending.js';
 import { readConfig } from '../../src/config/read-config.js';
-import { PLS_ID, e2eWorld, linkgateEnv, planFor, readAuditRecords, statusIn } from '../support/e2e-harness.js';
+import { KEYVAULT_ID, PLS_ID, e2eWorld, linkgateEnv, planFor, readAuditRecords, statusIn } from '../support/e2e-harness.js';
 import { runCli } from '../support/run-cli.js';
 
 let emulator: ArmEmulator;
@@ -62,5 +63,29 @@ describe('human decisions', () => {
     expect(emulator.writesTo(outside.id)).toBe(1);
     const driftRecord = (await records()).find((r) => sameId(r.connectionId, outside.id) && r.kind === 'drift')!;
     expect(driftRecord.reasons.some((r) => r.startsWith('not revoked: approved by bob'))).toBe(true);
+  });
+
+  it('pending queues only enforce-governed targets, and gives never-decided connections the reasons the policies give now', async () => {
+    const auditOnly = await runCli(['pending', '--target', KEYVAULT_ID], { env });
+    expect(auditOnly.code).toBe(2);
+    expect(auditOnly.stderr).toContain('only audit-mode policies govern it');
+    expect(planFor(KEYVAULT_ID).some((c) => c.status === 'Pending')).toBe(true);
+
+    const both = { ...env, LINKGATE_SWEEP_TARGETS: `${PLS_ID},${KEYVAULT_ID}` };
+    const run = await runCli(['pending', '--json'], { env: both });
+    expect(run.code, run.stderr).toBe(0);
+    const before = JSON.parse(run.stdout) as PendingConnection[];
+    expect(before.some((p) => sameId(p.target, KEYVAULT_ID))).toBe(false);
+    expect(before.length).toBe(planFor(PLS_ID).filter((c) => c.status === 'Pending').length);
+    expect(before.every((p) => p.lastDecision === null && p.reasons.length > 0)).toBe(true);
+
+    // Once the sweep has decided them, the manual ones wait with the very reasons pending gave before.
+    expect((await runCli(['reconcile', '--json'], { env })).code).toBe(0);
+    const after = JSON.parse((await runCli(['pending', '--json'], { env })).stdout) as PendingConnection[];
+    expect(after.length).toBeGreaterThan(0);
+    for (const item of after) {
+      expect(item.waitingSince).not.toBeNull();
+      expect(item.reasons).toEqual(before.find((p) => sameId(p.connectionId, item.connectionId))!.reasons);
+    }
   });
 });

@@ -3,6 +3,7 @@
  * sweep's discovery (LINKGATE_SWEEP_SCOPES, LINKGATE_SWEEP_TARGETS) or one `--target`, joined
  * with the audit store (src/review/list-pending.ts).
  */
+import type { ArmConnection } from '../../arm/types.js';
 import { readConfig } from '../../config/read-config.js';
 import { parseArmId, type ArmId } from '../../ids/arm-id.js';
 import { createLogger } from '../../log/create-logger.js';
@@ -15,7 +16,10 @@ export const HELP = `Usage: linkgate pending [--target ID] [--json] [--policies 
 
 The review queue: every connection still Pending on a governed target, read live from ARM, with
 its consumer, request message, how long it has waited and the last decision with all its
-reasons (connections nothing has decided yet are listed too). Targets come from
+reasons (connections nothing has decided yet are listed too, with the reasons today's policies
+give). Only targets an enforce policy governs have a queue (audit-mode policies never decide).
+'waitingSince' is when linkgate first recorded the Pending state; ARM keeps no request time, so
+it is null until an event or sweep has seen it. Targets come from
 LINKGATE_SWEEP_SCOPES (Resource Graph) and LINKGATE_SWEEP_TARGETS, as the sweep finds them, or
 from --target. Decide one with 'linkgate approve|reject CONNECTION_ID --reason TEXT'.
 
@@ -55,17 +59,30 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('nowhere to look: set LINKGATE_SWEEP_SCOPES or LINKGATE_SWEEP_TARGETS, or pass --target ID');
   }
   const logger = createLogger({ level: io.env['LINKGATE_LOG_LEVEL'] ?? 'warn', destination: { write: (line: string) => void io.stderr.write(line) } });
-  const [{ createRuntime }, { findSweepTargets }, { listPending }] = await Promise.all([
+  const [{ createRuntime }, { findSweepTargets }, { listPending }, { buildCase }, { evaluateWithDetail }, { createInvocationCaches }] = await Promise.all([
     import('../../runtime/create-runtime.js'),
     import('../../sweep/find-sweep-targets.js'),
     import('../../review/list-pending.js'),
+    import('../../pipeline/build-case.js'),
+    import('../../policy/evaluate.js'),
+    import('../../pipeline/invocation-caches.js'),
   ]);
   const runtime = await createRuntime({ ...config, audit: auditStoreConfig(io, config) }, { logger });
   try {
-    const governs = (key: string): boolean => runtime.policies.governs(key);
-    if (only !== undefined && !governs(only.key)) throw new UsageError(`--target ${JSON.stringify(values.target)}: no policy governs it`);
+    // Audit-mode policies shadow, they never decide (DESIGN §2.1): only enforce-governed targets have a queue.
+    const governs = (key: string): boolean => runtime.policies.plan(key).enforce.length > 0;
+    if (only !== undefined && !governs(only.key)) {
+      const why = runtime.policies.governs(only.key) ? 'only audit-mode policies govern it, and they never decide' : 'no policy governs it';
+      throw new UsageError(`--target ${JSON.stringify(values.target)}: ${why}`);
+    }
     const targets = only !== undefined ? [only] : (await findSweepTargets(runtime.arm, config.sweep.scopes, config.sweep.extraTargets, governs)).targets.map((t) => t.target);
-    const list = await listPending(targets, { arm: runtime.arm, store: runtime.store, concurrency: config.concurrency });
+    const caseDeps = { ...runtime.pipeline, caches: createInvocationCaches() };
+    const evaluateNow = async (target: ArmId, connection: ArmConnection, siblings: ArmConnection[]): Promise<{ reasons: string[] }> => {
+      const { evaluationCase } = await buildCase(target, connection, siblings, caseDeps);
+      const { decision } = evaluateWithDetail(runtime.policies, evaluationCase);
+      return { reasons: decision.reasons };
+    };
+    const list = await listPending(targets, { arm: runtime.arm, store: runtime.store, concurrency: config.concurrency, evaluateNow });
     if (values.json === true) {
       await write(io.stdout, JSON.stringify(list.pending, null, 2) + '\n');
     } else if (list.pending.length === 0) {
