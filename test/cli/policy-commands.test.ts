@@ -123,6 +123,18 @@ describe('linkgate explain', () => {
     expect(result.stdout).toContain('decision    IGNORE');
   });
 
+  it('input of the wrong shape is bad usage (exit 2): a connection that is not an object, a tenant that is not a GUID', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'array.json'), '[1,2]');
+    await writeFile(path.join(dir, 'c.json'), JSON.stringify(connection('x', TRUSTED)));
+    const array = await runCli(['explain', '--connection', path.join(dir, 'array.json')]);
+    expect(array.code).toBe(2);
+    expect(array.stderr).toContain('must be a JSON object');
+    const tenant = await runCli(['explain', '--connection', path.join(dir, 'c.json'), '--tenant', 'nope']);
+    expect(tenant.code).toBe(2);
+    expect(tenant.stderr).toContain('--tenant "nope" must be a tenant ID (a GUID)');
+  });
+
   it('requires --connection (exit 2) and reports unreadable files (exit 1)', async () => {
     expect((await runCli(['explain'])).code).toBe(2);
     const missing = await runCli(['explain', '--connection', 'nope.json']);
@@ -162,6 +174,24 @@ describe('linkgate evaluate', () => {
     expect(out.map((o) => o['decision'] ?? 'error')).toEqual(['manual', 'error', 'error', 'reject', 'approve', 'error', 'error', 'ignore']);
     expect(out[0]).toEqual({ connectionId: `${PLS}/privateEndpointConnections/a`, decision: 'manual', policy: 'payments-pls', reasons: expect.any(Array) });
     expect(out[1]?.['error']).toMatch(/^not JSON/u);
+  });
+
+  it('a line whose fields have the wrong shape is an error line in place, not a decision', async () => {
+    const lines = [
+      JSON.stringify({ connection: 5 }),
+      JSON.stringify({ connection: connection('a', TRUSTED), consumerTenantId: 'nope' }),
+      JSON.stringify({ connection: connection('b', TRUSTED), targetConnections: {} }),
+      JSON.stringify({ connection: connection('c', TRUSTED) }),
+    ];
+    const result = await runCli(['evaluate', '-'], { stdin: lines.join('\n') + '\n' });
+    expect(result.code).toBe(0);
+    const out = result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out.map((o) => o['error'] ?? o['decision'])).toEqual([
+      '"connection" must be a JSON object (a privateEndpointConnection as ARM returns it)',
+      '"consumerTenantId" must be a tenant ID (a GUID)',
+      '"targetConnections" must be an array of connections',
+      'manual',
+    ]);
   });
 
   it('reads a file given as argument and handles many lines', async () => {

@@ -12,6 +12,7 @@ import { EXIT_OK, UsageError, type CliIo } from '../io.js';
 import { parseCommandArgs } from '../parse-command-args.js';
 import { policyDir } from '../policy-options.js';
 import { messageOf } from '../../errors/linkgate-error.js';
+import { evaluationInputShapeError } from '../evaluation-input-shape.js';
 import { writeWithBackpressure } from '../../util/write-with-backpressure.js';
 
 export const HELP = `Usage: linkgate evaluate [FILE|-] [--policies DIR]
@@ -42,6 +43,8 @@ export function evaluateLine(compiled: CompiledPolicySet, line: string, evaluate
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return '{"error":"a line must be a JSON object with a \\"connection\\""}';
   if (!('connection' in input)) return '{"error":"missing \\"connection\\""}';
+  const shape = evaluationInputShapeError(input as Record<string, unknown>);
+  if (shape !== undefined) return JSON.stringify({ error: shape });
   try {
     const d = evaluate(compiled, input as EvaluationCase);
     return JSON.stringify({ connectionId: d.connectionId, decision: d.decision, policy: d.policy, reasons: d.reasons });

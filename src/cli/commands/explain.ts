@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LinkgateError, messageOf } from '../../errors/linkgate-error.js';
+import { evaluationInputShapeError } from '../evaluation-input-shape.js';
 import type { EvaluationCase } from '../../policy/types.js';
 import { escapeForTerminal } from '../render-table.js';
 import { EXIT_OK, UsageError, type CliIo } from '../io.js';
@@ -83,6 +84,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     input.targetConnections = items;
   }
   if (values.tenant !== undefined) input.consumerTenantId = values.tenant;
+  const shape = evaluationInputShapeError(input as unknown as Record<string, unknown>);
+  if (shape !== undefined) throw new UsageError(shape.replace('"connection"', `--connection ${values.connection}`).replace('"privateEndpoint"', `--endpoint ${values.endpoint ?? ''}`).replace('"consumerTenantId"', `--tenant ${JSON.stringify(values.tenant)}`));
 
   const { decision, verdicts } = evaluateWithDetail(compiled, input);
   const target = targetOfConnectionId(decision.connectionId);
