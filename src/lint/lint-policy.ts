@@ -39,6 +39,20 @@ function unknownFields(object: Record<string, unknown> | undefined, base: string
     });
 }
 
+/** The schema's name rule; an invalid name must not be suggested as a file name. */
+const VALID_NAME = /^[a-z0-9][a-z0-9-]*$/u;
+
+/** The nearest valid name: lower-case, every other character a '-', at most 63 characters. */
+function validNameFrom(name: string): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9-]+/gu, '-').replace(/-{2,}/gu, '-').replace(/^-+/u, '').slice(0, 63).replace(/-+$/u, '');
+  return slug === '' ? 'policy' : slug;
+}
+
+function nameFixForInvalid(suggested: string, stem: string): string {
+  if (suggested === stem) return `rename the policy to '${stem}' (names are lower-case letters, digits and '-')`;
+  return `rename the policy to '${suggested}' (names are lower-case letters, digits and '-'), and the file to ${suggested}.json (its tests to ${suggested}.test.json)`;
+}
+
 export function lintPolicyDocument(file: string, document: unknown, map: SourceMap): Diagnostic[] {
   const found: Array<Omit<Diagnostic, 'file'>> = [];
   const policy = record(document);
@@ -51,7 +65,9 @@ export function lintPolicyDocument(file: string, document: unknown, map: SourceM
       severity: 'warning',
       rule: 'name-matches-file',
       message: `policy name '${name}' differs from its file name '${path.basename(file)}'`,
-      fix: `rename the file to ${name}.json (and its tests to ${name}.test.json), or the policy to '${stem}'`,
+      fix: VALID_NAME.test(name)
+        ? `rename the file to ${name}.json (and its tests to ${name}.test.json), or the policy to '${stem}'`
+        : nameFixForInvalid(validNameFrom(name), stem),
     });
   }
   for (const [target, i] of strings(policy?.['targets'])) {

@@ -224,6 +224,18 @@ describe('validate: names, fields, JSON syntax', () => {
   });
 });
 
+describe('validate: name fixes', () => {
+  it('an invalid name is never suggested as a file name: the fix gives a valid one', async () => {
+    const r = await validate('payments', { name: 'Bad_Name', targets: [PLS] });
+    const warning = r.warnings.find((w) => w.rule === 'name-matches-file');
+    expect(warning?.fix).toContain("rename the policy to 'bad-name'");
+    expect(warning?.fix).toContain('bad-name.json');
+    expect(warning?.fix).not.toContain('Bad_Name.json');
+    const same = await validate('bad-name', { name: 'Bad_Name', targets: [PLS] });
+    expect(same.warnings.find((w) => w.rule === 'name-matches-file')?.fix).toBe("rename the policy to 'bad-name' (names are lower-case letters, digits and '-')");
+  });
+});
+
 describe('validate: every error in one run', () => {
   it('a duplicate name is reported beside other errors in the same and in the other file', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'linkgate-lint-'));
