@@ -1,7 +1,8 @@
 /**
  * JUnit XML, the test report format CI systems render (GitHub via test-reporter actions, Azure
  * Pipelines' PublishTestResults, GitLab, Jenkins): a testsuite per file, a testcase per file
- * checked or per policy test case, a <failure> per finding that fails the run.
+ * checked or per policy test case, with one <failure> holding every finding that fails it (JUnit
+ * allows one failure per testcase; readers show only the first of several).
  */
 import type { Diagnostic } from '../lint/diagnostic.js';
 import { fails, type Report, type ReportCase } from './report.js';
@@ -25,7 +26,9 @@ function describe(d: Diagnostic): string {
 function testcase(c: ReportCase, strict: boolean, classname: string): string {
   const failing = c.diagnostics.filter((d) => fails(d, strict));
   const other = c.diagnostics.filter((d) => !fails(d, strict));
-  const parts = failing.map((d) => `      <failure message="${escapeXml(d.message)}" type="${escapeXml(d.rule)}">${escapeXml(describe(d))}</failure>`);
+  const message = failing.length === 1 ? (failing[0]?.message ?? '') : `${failing.length} findings: ${failing.map((d) => d.message).join('; ')}`;
+  const type = [...new Set(failing.map((d) => d.rule))].join(' ');
+  const parts = failing.length === 0 ? [] : [`      <failure message="${escapeXml(message)}" type="${escapeXml(type)}">${escapeXml(failing.map(describe).join('\n\n'))}</failure>`];
   const out = [...other.map(describe), ...(c.output ?? [])];
   if (out.length > 0) parts.push(`      <system-out>${escapeXml(out.join('\n'))}</system-out>`);
   const open = `    <testcase name="${escapeXml(c.name)}" classname="${escapeXml(classname)}"`;

@@ -78,6 +78,17 @@ describe('--format junit', () => {
     expect(good?.failure).toBeUndefined();
   });
 
+  it('several findings in one testcase are one <failure> holding every message', async () => {
+    const { formatJunit } = await import('../../src/report/format-junit.js');
+    const finding = (rule: string, message: string) => ({ file: 'f.json', pointer: '', severity: 'error' as const, rule, message, fix: 'x' });
+    const out = formatJunit({ command: 'validate', strict: false, summary: '', diagnostics: [], cases: [{ suite: 's', name: 'f.json', diagnostics: [finding('r1', 'first'), finding('r2', 'second')] }] });
+    const xml = parser.parse(out) as { testsuites: { testsuite: Array<{ testcase: Array<{ failure: Array<{ message: string; type: string; '#text': string }> }> }> } };
+    const failures = xml.testsuites.testsuite[0]?.testcase[0]?.failure ?? [];
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ message: '2 findings: first; second', type: 'r1 r2' });
+    expect(failures[0]?.['#text']).toContain('error: second');
+  });
+
   it('escapes markup and drops characters XML cannot hold', async () => {
     const { formatJunit } = await import('../../src/report/format-junit.js');
     const out = formatJunit({ command: 'test', strict: false, summary: '', diagnostics: [], cases: [{ suite: 's', name: 'a <b> & "c" \u0001', diagnostics: [{ file: 'f', pointer: '', severity: 'error', rule: 'r', message: ']]> <x/>', fix: 'f' }] }] });
