@@ -7,6 +7,7 @@
  * A line is believed only if it has the shape of a record: a junk line (hand-edited, a stray
  * write, a fragment) is skipped and reported by the caller, never passed on to crash a reader.
  */
+import { withCurrentTrigger } from './current-trigger.js';
 import type { AuditRecord } from './types.js';
 
 export interface AuditLine {
@@ -54,7 +55,7 @@ export function parseAuditLine(text: string): AuditLine | { problem: string } {
   const problem = recordProblem(value);
   if (problem !== undefined) return { problem };
   const { rev, ...record } = value as AuditRecord & { rev?: unknown };
-  return { record: record as AuditRecord, rev: typeof rev === 'number' && Number.isInteger(rev) && rev > 0 ? rev : 0 };
+  return { record: withCurrentTrigger(record as AuditRecord), rev: typeof rev === 'number' && Number.isInteger(rev) && rev > 0 ? rev : 0 };
 }
 
 /** The line for a record (newline included); `rev` 0 is left out, so a first line is the record's own JSON. */

@@ -6,6 +6,7 @@
 import type { AuditRecord } from './types.js';
 import { TableAuditStoreError } from './table-audit-store-error.js';
 import { PARTITION } from './table-row-keys.js';
+import { withCurrentTrigger } from './current-trigger.js';
 
 const CHUNK_CHARS = 32_000;
 /** 15 chunks: 960,000 bytes of UTF-16, leaving room for the other properties in a 1 MiB entity. */
@@ -60,5 +61,5 @@ export function recordOf(entity: Record<string, unknown>): AuditRecord {
   const count = Number(entity['chunks']);
   let json = '';
   for (let i = 0; i < count; i++) json += String(entity[`record${i}`] ?? '');
-  return JSON.parse(json) as AuditRecord;
+  return withCurrentTrigger(JSON.parse(json) as AuditRecord);
 }

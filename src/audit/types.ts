@@ -12,13 +12,13 @@ import type { FactSources } from '../arm/read-consumer-facts.js';
 import type { DecisionKind, ShadowResult } from '../policy/types.js';
 
 export type AuditTrigger =
-  | { kind: 'event'; eventId: string; eventType: string }
-  | { kind: 'sweep' }
-  | { kind: 'cli' }
+  | { type: 'event'; eventId: string; eventType: string }
+  | { type: 'sweep' }
+  | { type: 'cli' }
   /** `linkgate approve|reject`: who decided and why; `override` when it overrode a policy's explicit reject. */
-  | { kind: 'human'; principal: string; reason: string; override?: boolean }
+  | { type: 'human'; principal: string; reason: string; override?: boolean }
   /** A connection linkgate left for manual review, found decided outside linkgate. */
-  | { kind: 'observed' };
+  | { type: 'observed' };
 
 export type ActionStatus =
   /** Intent written, ARM write not yet finished (or the process died in between). */

@@ -41,14 +41,14 @@ export const CSV_COLUMNS = [
 
 /** `event:<type>:<id>`, `sweep`, `cli`, `human:<principal>` (`+override`) or `observed`. */
 export function describeTrigger(trigger: AuditTrigger): string {
-  if (trigger.kind === 'event') return `event:${trigger.eventType}:${trigger.eventId}`;
-  if (trigger.kind === 'human') return `human:${trigger.principal}${trigger.override === true ? '+override' : ''}`;
-  return trigger.kind;
+  if (trigger.type === 'event') return `event:${trigger.eventType}:${trigger.eventId}`;
+  if (trigger.type === 'human') return `human:${trigger.principal}${trigger.override === true ? '+override' : ''}`;
+  return trigger.type;
 }
 
 /** The principal and reason of a human decision, for the views that show who decided. */
 export function humanOf(trigger: AuditTrigger): { principal: string; reason: string; override: boolean } | undefined {
-  return trigger.kind === 'human' ? { principal: trigger.principal, reason: trigger.reason, override: trigger.override === true } : undefined;
+  return trigger.type === 'human' ? { principal: trigger.principal, reason: trigger.reason, override: trigger.override === true } : undefined;
 }
 
 /** One CSV cell: formula prefixes defused, quoted when it holds a comma, quote or line break. */
@@ -126,8 +126,8 @@ function lastSegment(id: string): string {
 /** The decision with what made it when that was not the policies alone: drift, a person, or someone outside linkgate. */
 function decisionLabel(record: AuditRecord): string {
   if (record.kind === 'drift') return `${record.decision} (drift)`;
-  if (record.trigger.kind === 'human') return `${record.decision} (${record.trigger.principal}${record.trigger.override === true ? ', override' : ''})`;
-  if (record.trigger.kind === 'observed') return `${record.decision} (observed)`;
+  if (record.trigger.type === 'human') return `${record.decision} (${record.trigger.principal}${record.trigger.override === true ? ', override' : ''})`;
+  if (record.trigger.type === 'observed') return `${record.decision} (observed)`;
   return record.decision;
 }
 

@@ -28,7 +28,7 @@ export interface LinkgateCloudEvent {
 /** The kind of notification a finished record is, or undefined when it raises none. */
 export function notifyKindOf(record: AuditRecord): { kind: NotifyKind; type: LinkgateEventType } | undefined {
   if (record.action.status === 'failed') return { kind: 'failed', type: 'Linkgate.DecisionFailed' };
-  const observed = record.trigger.kind === 'observed';
+  const observed = record.trigger.type === 'observed';
   const done = record.action.status === 'succeeded' || observed;
   if (done && record.decision === 'approve') return { kind: 'approved', type: 'Linkgate.ConnectionApproved' };
   if (done && record.decision === 'reject') return { kind: 'rejected', type: 'Linkgate.ConnectionRejected' };

@@ -50,7 +50,7 @@ export async function handleEvents(events: DeliveredEvent[], deps: PipelineDeps)
   const outcome: InvocationOutcome = { events: events.length, ignored: 0, targets: [], errors: [], transient: false };
   const work = new Map<string, { target: ArmId; trigger: AuditTrigger }>();
   const addTarget = (target: ArmId, event: DeliveredEvent): void => {
-    if (!work.has(target.key)) work.set(target.key, { target, trigger: { kind: 'event', eventId: event.id, eventType: event.type } });
+    if (!work.has(target.key)) work.set(target.key, { target, trigger: { type: 'event', eventId: event.id, eventType: event.type } });
   };
 
   const endpointHints: { endpoint: ArmId; namedTargets: ArmId[]; event: DeliveredEvent }[] = [];

@@ -1,7 +1,7 @@
 /**
  * A person's decision on one connection (`linkgate approve|reject`), carried out through the same
  * exactly-once path as the daemon's: claim the connection's current state, write it to ARM,
- * complete the record. Recorded with `trigger: {kind: 'human', principal, reason}` and, beside
+ * complete the record. Recorded with `trigger: {type: 'human', principal, reason}` and, beside
  * it, what the policies say today. Refused (ReviewRefusedError, exit 1) when the connection is not
  * Pending, when its target is not governed, and when approving what a policy rejects explicitly
  * (deny, visibility) without `override`, which the record then carries.
@@ -82,7 +82,7 @@ export async function decideByHand(input: HumanDecision, deps: ReconcileDeps): P
     ],
     shadow: policies.shadow,
   };
-  const trigger = { kind: 'human' as const, principal: input.principal, reason: input.reason, ...(override ? { override: true } : {}) };
+  const trigger = { type: 'human' as const, principal: input.principal, reason: input.reason, ...(override ? { override: true } : {}) };
   const record = decisionRecord({ target, connection, decision, endpoint, evaluationCase, trigger, enforced: !input.dryRun, startedMs }, deps);
   const description = describeHumanDecision(input.verdict, input.principal, input.reason);
   if (input.dryRun) return { result: 'dryRun', record, policies, description };

@@ -1,7 +1,7 @@
 /**
  * Decisions made outside linkgate (issue 13 Build 3): a connection linkgate left for manual review
  * that ARM now shows Approved or Rejected was decided by someone with `az` or the portal. One
- * record with `trigger: {kind: 'observed'}`, the new status, `enforced: false` and the reason
+ * record with `trigger: {type: 'observed'}`, the new status, `enforced: false` and the reason
  * "decided outside linkgate" closes the gap in the trail, once per change however many sweeps
  * see it: the observed record becomes the connection's latest, and racing sweeps write it through
  * appendOnce, so only one of them does.
@@ -53,7 +53,7 @@ export async function recordObservedDecisions(seen: SeenTarget[], deps: Reconcil
   const latest = await latestRecords(new Set(decided.keys()), deps);
   let written = 0;
   for (const [id, record] of latest) {
-    if (record.decision !== 'manual' || record.trigger.kind === 'observed') continue;
+    if (record.decision !== 'manual' || record.trigger.type === 'observed') continue;
     // Confirm on ARM: the sweep's view may come from a lagging Resource Graph snapshot.
     const current = await deps.arm.getConnection(decided.get(id)!.connection.id);
     const verdict = current === undefined ? undefined : decidedStatus(current);
@@ -66,7 +66,7 @@ export async function recordObservedDecisions(seen: SeenTarget[], deps: Reconcil
       ...base,
       id: deps.newId(),
       time: deps.now().toISOString(),
-      trigger: { kind: 'observed' },
+      trigger: { type: 'observed' },
       previousStatus: record.previousStatus,
       decision: verdict,
       enforced: false,

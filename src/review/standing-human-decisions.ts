@@ -26,7 +26,7 @@ export function standingHumanDecisions(target: ArmId, store: AuditStore): Standi
   return async (connectionId, status) => {
     latest ??= latestDecisionsOn(target, store);
     const record = (await latest).get(connectionId.toLowerCase());
-    if (record?.trigger.kind !== 'human' || record.action.status !== 'succeeded') return undefined;
+    if (record?.trigger.type !== 'human' || record.action.status !== 'succeeded') return undefined;
     const shown = status.toLowerCase() === 'approved' ? 'approve' : status.toLowerCase() === 'rejected' ? 'reject' : undefined;
     // Changed on ARM since (az, the portal): the person's decision no longer describes the connection.
     return record.decision === shown ? record : undefined;
@@ -35,7 +35,7 @@ export function standingHumanDecisions(target: ArmId, store: AuditStore): Standi
 
 /** What the drift report says instead of acting: who decided, and that it stands. */
 export function humanDecisionNote(record: AuditRecord): string {
-  const trigger = record.trigger.kind === 'human' ? record.trigger : undefined;
+  const trigger = record.trigger.type === 'human' ? record.trigger : undefined;
   const verb = record.decision === 'approve' ? 'approved' : 'rejected';
   const override = trigger?.override === true ? ', overriding the policy' : '';
   return `not revoked: ${verb} by ${trigger?.principal ?? 'a person'}${override} (human decision, audit record ${record.id}: ${trigger?.reason ?? ''})`;

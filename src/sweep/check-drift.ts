@@ -66,7 +66,7 @@ export async function checkDrift(
   const startedMs = deps.now().getTime();
   const human = await humanDecision?.(connection.id, facts.status ?? status);
   const record: AuditRecord = {
-    ...decisionRecord({ target, connection, decision, endpoint, consumer, evaluationCase, trigger: { kind: 'sweep' }, enforced: false, startedMs }, deps),
+    ...decisionRecord({ target, connection, decision, endpoint, consumer, evaluationCase, trigger: { type: 'sweep' }, enforced: false, startedMs }, deps),
     kind: 'drift',
     reasons: [`drift: the connection is ${facts.status ?? status} but the current policies would ${decision.decision} it`, ...decision.reasons],
   };
@@ -83,7 +83,7 @@ export async function checkDrift(
   const explicit = decision.decision !== 'reject' || verdicts.some((v) => v.mode === 'enforce' && v.policy === decision.policy && v.rank === REVOKING_RANK);
   if (!explicit) item.reasons = [...item.reasons, 'not revoked: the reject rests on `otherwise`, not on a deny or visibility rule'];
   // A person decided this connection and it still shows their decision: report it, never undo it.
-  if (human?.trigger.kind === 'human') {
+  if (human?.trigger.type === 'human') {
     const { principal, reason, override } = human.trigger;
     item.humanDecision = { principal, reason, override: override === true, recordId: human.id };
     item.reasons = [humanDecisionNote(human), ...item.reasons];

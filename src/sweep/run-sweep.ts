@@ -143,7 +143,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       let seen = snapshot ?? [];
       // A target with a claim left open is reconciled even with nothing Pending: that finishes the claim.
       if (hasPending(snapshot) || orphaned.has(target.key)) {
-        const outcome = await reconcileTarget(target, { kind: 'sweep' }, reconcileDeps);
+        const outcome = await reconcileTarget(target, { type: 'sweep' }, reconcileDeps);
         addTargetOutcome(summary.totals, outcome);
         for (const error of outcome.errors) summary.errors.push(`${target.text}: ${error}`);
         summary.transient ||= outcome.transient;

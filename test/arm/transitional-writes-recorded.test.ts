@@ -66,7 +66,7 @@ async function setUp(transitionalReads: number, asyncPolls: number): Promise<{ e
 describe('writes Azure takes a while to finish are recorded as they end', () => {
   it('a Web/sites approval that reads Approving for several reads is written once and recorded succeeded', async () => {
     const { emulator, deps, store } = await setUp(6, 1);
-    const outcome = await reconcileTarget(idOf(SITE), { kind: 'cli' }, deps);
+    const outcome = await reconcileTarget(idOf(SITE), { type: 'cli' }, deps);
     expect(outcome.results).toMatchObject({ approved: 1 });
     const [record] = [...store.records.values()];
     expect(record?.decision).toBe('approve');
@@ -78,7 +78,7 @@ describe('writes Azure takes a while to finish are recorded as they end', () => 
 
   it('a Key Vault approval polled at the connection URL itself completes and is recorded succeeded', async () => {
     const { emulator, deps, store } = await setUp(0, 4);
-    await reconcileTarget(idOf(VAULT), { kind: 'cli' }, deps);
+    await reconcileTarget(idOf(VAULT), { type: 'cli' }, deps);
     const [record] = [...store.records.values()];
     expect(record?.action.status).toBe('succeeded');
     expect(emulator.writesTo(`${VAULT}/privateEndpointConnections/kv-c`)).toBe(1);

@@ -44,7 +44,7 @@ async function writeAuditFile(path: string, bytes: number): Promise<number> {
     const record = {
       id: `rec-${i}`,
       time: new Date(start + i * 1000).toISOString(),
-      trigger: { kind: 'event', eventId: `evt-${i}`, eventType: 'Microsoft.Resources.ResourceWriteSuccess' },
+      trigger: { type: 'event', eventId: `evt-${i}`, eventType: 'Microsoft.Resources.ResourceWriteSuccess' },
       target: TARGET,
       connectionId: `${TARGET}/privateEndpointConnections/conn-${i}`,
       privateEndpointId: `/subscriptions/${CONSUMER}/resourceGroups/rg-c/providers/Microsoft.Network/privateEndpoints/pe-${i}`,

@@ -28,7 +28,7 @@ export function makeRecord(overrides: Partial<AuditRecord> = {}): AuditRecord {
   return {
     id: `rec-${counter}-${Math.random().toString(16).slice(2, 10)}`,
     time: '2024-05-01T10:00:00.000Z',
-    trigger: { kind: 'event', eventId: `evt-${counter}`, eventType: 'Microsoft.Resources.ResourceWriteSuccess' },
+    trigger: { type: 'event', eventId: `evt-${counter}`, eventType: 'Microsoft.Resources.ResourceWriteSuccess' },
     target,
     connectionId,
     privateEndpointId: `/subscriptions/${CONSUMER}/resourceGroups/rg-c/providers/Microsoft.Network/privateEndpoints/pe-${counter}`,

@@ -215,10 +215,10 @@ describe('human and observed records', () => {
     const human = makeRecord({
       time: new Date(now).toISOString(),
       decision: 'approve',
-      trigger: { kind: 'human', principal: 'alice@contoso.com', reason: 'CHG123456 signed off by payments', override: true },
+      trigger: { type: 'human', principal: 'alice@contoso.com', reason: 'CHG123456 signed off by payments', override: true },
       reasons: ['approved by alice@contoso.com: CHG123456 signed off by payments'],
     });
-    const observed = makeRecord({ time: new Date(now - 1000).toISOString(), decision: 'reject', trigger: { kind: 'observed' }, enforced: false, reasons: ['decided outside linkgate'] });
+    const observed = makeRecord({ time: new Date(now - 1000).toISOString(), decision: 'reject', trigger: { type: 'observed' }, enforced: false, reasons: ['decided outside linkgate'] });
     await store.append(human);
     await store.append(observed);
     await store.close();

@@ -128,7 +128,7 @@ describe('reconcile with consumer facts from where Azure keeps them', () => {
   it('approves a consumer whose NIC holds 10.20.1.4 under a policy trusting 10.20.0.0/16, and records where the facts came from', async () => {
     const s = setup(TRUST_CIDR);
     s.arm.addConnection(TARGET, 'c1', addConsumer(s.arm, 'c1'), 'Awaiting approval');
-    const outcome = await reconcileTarget(targetId(TARGET), { kind: 'cli' }, s.deps());
+    const outcome = await reconcileTarget(targetId(TARGET), { type: 'cli' }, s.deps());
     expect(outcome.results.approved).toBe(1);
     const [record] = [...s.store.records.values()];
     // The endpoint was read for its NIC, so the consumer's own message is taken from it as well.
@@ -138,7 +138,7 @@ describe('reconcile with consumer facts from where Azure keeps them', () => {
   it('never approves on an unreadable NIC: left for review, with the reason and the source recorded', async () => {
     const s = setup(TRUST_CIDR);
     s.arm.addConnection(TARGET, 'c1', addConsumer(s.arm, 'c1', { nicReadable: false }));
-    const outcome = await reconcileTarget(targetId(TARGET), { kind: 'cli' }, s.deps());
+    const outcome = await reconcileTarget(targetId(TARGET), { type: 'cli' }, s.deps());
     expect(outcome.results).toMatchObject({ approved: 0, manual: 1 });
     expect(s.arm.writes).toEqual([]);
     const [record] = [...s.store.records.values()];
@@ -150,7 +150,7 @@ describe('reconcile with consumer facts from where Azure keeps them', () => {
   it('holds an approval when a deny CIDR cannot be checked because the NIC is unreadable', async () => {
     const s = setup(policy({ name: 'deny', mode: 'enforce', autoApproval: [CONSUMER], visibility: [CONSUMER], deny: { subnets: ['10.99.0.0/16'] } }));
     s.arm.addConnection(TARGET, 'c1', addConsumer(s.arm, 'c1', { nicReadable: false }));
-    const outcome = await reconcileTarget(targetId(TARGET), { kind: 'cli' }, s.deps());
+    const outcome = await reconcileTarget(targetId(TARGET), { type: 'cli' }, s.deps());
     expect(outcome.results).toMatchObject({ approved: 0, manual: 1 });
     const [record] = [...s.store.records.values()];
     expect(record?.reasons.join(' ')).toContain('deny.subnets (its network interface is not readable (HTTP 403: AuthorizationFailed))');
@@ -159,14 +159,14 @@ describe('reconcile with consumer facts from where Azure keeps them', () => {
   it('rejects on a deny CIDR that only the NIC reveals', async () => {
     const s = setup(policy({ name: 'deny', mode: 'enforce', autoApproval: [CONSUMER], visibility: [CONSUMER], deny: { subnets: ['10.99.0.0/16'] } }));
     s.arm.addConnection(TARGET, 'c1', addConsumer(s.arm, 'c1', { ip: '10.99.3.7' }));
-    const outcome = await reconcileTarget(targetId(TARGET), { kind: 'cli' }, s.deps());
+    const outcome = await reconcileTarget(targetId(TARGET), { type: 'cli' }, s.deps());
     expect(outcome.results.rejected).toBe(1);
   });
 
   it('matches and records the consumer request message from its endpoint when the provider shows a default', async () => {
     const s = setup(policy({ name: 'msg', mode: 'enforce', autoApproval: [CONSUMER], visibility: [CONSUMER], requestMessage: '^(CHG|INC)[0-9]{6}\\b' }));
     s.arm.addConnection(TARGET, 'c1', addConsumer(s.arm, 'c1'), 'Awaiting approval');
-    const outcome = await reconcileTarget(targetId(TARGET), { kind: 'cli' }, s.deps());
+    const outcome = await reconcileTarget(targetId(TARGET), { type: 'cli' }, s.deps());
     expect(outcome.results.approved).toBe(1);
     const [record] = [...s.store.records.values()];
     expect(record).toMatchObject({ requestMessage: 'CHG004211 payments app', factSources: { requestMessage: 'endpoint' } });

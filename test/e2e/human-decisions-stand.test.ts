@@ -41,7 +41,7 @@ describe('human decisions', () => {
     const printed = (JSON.parse(run.stdout) as { record: AuditRecord }).record;
     expect(printed.action.status).toBe('succeeded');
     expect(typeof printed.action.httpStatus).toBe('number');
-    const stored = (await records()).find((r) => sameId(r.connectionId, chosen.id) && r.trigger.kind === 'human')!;
+    const stored = (await records()).find((r) => sameId(r.connectionId, chosen.id) && r.trigger.type === 'human')!;
     expect(printed).toEqual(stored);
   });
 

@@ -84,10 +84,10 @@ describe('manual review', () => {
     const onArm = emulator.world.providers.find((p) => sameId(p.id, PLS_ID))!.connections.find((c) => sameId(`${PLS_ID}/privateEndpointConnections/${c.name}`, chosen.id))!;
     expect(onArm.description).toBe(`Approved by alice via linkgate: ${reason}`);
 
-    const human = (await records()).filter((r) => sameId(r.connectionId, chosen.id) && r.trigger.kind === 'human');
+    const human = (await records()).filter((r) => sameId(r.connectionId, chosen.id) && r.trigger.type === 'human');
     expect(human).toHaveLength(1);
     expect(human[0]).toMatchObject({
-      trigger: { kind: 'human', principal: 'alice', reason },
+      trigger: { type: 'human', principal: 'alice', reason },
       decision: 'approve',
       enforced: true,
       previousStatus: 'Pending',
@@ -130,7 +130,7 @@ describe('manual review', () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect(emulator.writesTo(outside.id)).toBe(1);
     const record = (await records()).find((r) => sameId(r.connectionId, outside.id))!;
-    expect(record.trigger).toEqual({ kind: 'human', principal: 'bob', reason: 'vendor escalation', override: true });
+    expect(record.trigger).toEqual({ type: 'human', principal: 'bob', reason: 'vendor escalation', override: true });
     expect(record.reasons.some((r) => r.startsWith('override:'))).toBe(true);
 
     const reject = await runCli(['reject', MANUAL[1]!.id, '--reason', 'unknown partner', '--as', 'carol', '--json'], { env });
@@ -155,7 +155,7 @@ describe('manual review', () => {
       expect(sweep.code, sweep.stderr).toBe(0);
       expect((JSON.parse(sweep.stdout) as { observed: number }).observed).toBe(run === 0 ? 1 : 0);
     }
-    const observed = (await records()).filter((r) => r.trigger.kind === 'observed');
+    const observed = (await records()).filter((r) => r.trigger.type === 'observed');
     expect(observed).toHaveLength(1);
     expect(observed[0]).toMatchObject({ connectionId: expect.stringMatching(/pe-partner/u), decision: 'approve', enforced: false, previousStatus: 'Pending', action: { status: 'skipped' } });
     expect(sameId(observed[0]!.connectionId, chosen.id)).toBe(true);
@@ -177,7 +177,7 @@ describe('manual review', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toContain("recording the ARM token's principal erin@contoso.com, not --as mallory");
       const record = (await readAuditRecords(readConfig(signedEnv).audit)).find((r) => sameId(r.connectionId, chosen.id))!;
-      expect(record.trigger).toEqual({ kind: 'human', principal: 'erin@contoso.com', reason: 'no ticket' });
+      expect(record.trigger).toEqual({ type: 'human', principal: 'erin@contoso.com', reason: 'no ticket' });
       expect(signed.writesTo(chosen.id)).toBe(1);
     } finally {
       await signed.close();

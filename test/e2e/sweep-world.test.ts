@@ -348,11 +348,11 @@ describe(`linkgate reconcile over a ${SIZE.targets}×${SIZE.connectionsPerTarget
       const records = await readAudit(join(dir, 'audit.jsonl'));
       const writesRecorded = records.filter((r) => (r.kind ?? 'decision') === 'decision' && r.enforced && (r.decision === 'approve' || r.decision === 'reject'));
       expect(writesRecorded).toHaveLength(stats.writes);
-      expect(writesRecorded.every((r) => r.action.status === 'succeeded' && r.trigger.kind === 'sweep')).toBe(true);
+      expect(writesRecorded.every((r) => r.action.status === 'succeeded' && r.trigger.type === 'sweep')).toBe(true);
       expect(new Set(writesRecorded.map((r) => r.connectionId.toLowerCase()))).toEqual(new Set(Object.keys(stats.writesByConnection)));
       const driftRecords = records.filter((r) => r.kind === 'drift');
       expect(driftRecords).toHaveLength(expected.drift.size);
-      expect(driftRecords.every((r) => !r.enforced && r.trigger.kind === 'sweep')).toBe(true);
+      expect(driftRecords.every((r) => !r.enforced && r.trigger.type === 'sweep')).toBe(true);
     },
     RUN_TIMEOUT_MS,
   );

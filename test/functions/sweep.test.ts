@@ -132,7 +132,7 @@ describe('the sweep timer function', () => {
     const records = [...new Map(lines.map((line) => JSON.parse(line) as AuditRecord).map((r) => [r.id, r])).values()];
     const decisions = records.filter((r) => (r.kind ?? 'decision') === 'decision');
     expect(decisions).toHaveLength(pendingGoverned.length);
-    expect(decisions.every((r) => r.trigger.kind === 'sweep' && r.enforced && r.action.status === 'succeeded')).toBe(true);
+    expect(decisions.every((r) => r.trigger.type === 'sweep' && r.enforced && r.action.status === 'succeeded')).toBe(true);
   });
 
   it('a second run finds nothing left to do and writes nothing', async () => {

@@ -159,7 +159,7 @@ describe('fuzz: listings through reconcileTarget', () => {
           queryResourceGraph: async function* () {},
           close: async () => {},
         };
-        const outcome = await reconcileTarget(target, { kind: 'cli' }, { arm, store: createMemoryAuditStore(), policies, logger: silentLogger(), caches: createInvocationCaches(), dryRun: false, leaseMs: 1000, now: () => new Date(), newId: () => Math.random().toString(36) });
+        const outcome = await reconcileTarget(target, { type: 'cli' }, { arm, store: createMemoryAuditStore(), policies, logger: silentLogger(), caches: createInvocationCaches(), dryRun: false, leaseMs: 1000, now: () => new Date(), newId: () => Math.random().toString(36) });
         expect(typeof outcome.transient).toBe('boolean');
         for (const written of writes) expect(connectionFacts(written).isPending).toBe(true);
       }),

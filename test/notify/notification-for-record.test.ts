@@ -13,7 +13,7 @@ describe('notifyKindOf', () => {
     expect(notifyKindOf(makeRecord({ decision: 'reject', action: { status: 'succeeded', httpStatus: 200 } }))?.type).toBe('Linkgate.ConnectionRejected');
     expect(notifyKindOf(makeRecord({ decision: 'reject', kind: 'drift', action: { status: 'skipped' } }))?.type).toBe('Linkgate.DriftFound');
     expect(notifyKindOf(makeRecord({ decision: 'approve', action: { status: 'failed', error: 'ARM refused' } }))?.type).toBe('Linkgate.DecisionFailed');
-    expect(notifyKindOf(makeRecord({ decision: 'approve', trigger: { kind: 'observed' }, enforced: false, action: { status: 'skipped' } }))?.type).toBe('Linkgate.ConnectionApproved');
+    expect(notifyKindOf(makeRecord({ decision: 'approve', trigger: { type: 'observed' }, enforced: false, action: { status: 'skipped' } }))?.type).toBe('Linkgate.ConnectionApproved');
   });
 
   it('raises nothing for intents, superseded writes, dry runs, audit mode and ignores', () => {

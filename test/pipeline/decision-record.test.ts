@@ -29,7 +29,7 @@ function build(conn: ArmConnection, startedMs: number, nowMs: number) {
       decision: { connectionId: conn.id, target: TARGET, decision: 'approve', policy: 'p', reasons: ['r'], shadow: [] },
       endpoint: { readable: true, endpoint: { properties: { subnet: { id: 'sub-1' }, ipConfigurations: [{ properties: { privateIPAddress: '10.0.0.4' } }] } } },
       evaluationCase: { connection: conn, consumerTenantId: 't-1' },
-      trigger: { kind: 'cli' },
+      trigger: { type: 'cli' },
       enforced: true,
       startedMs,
     },

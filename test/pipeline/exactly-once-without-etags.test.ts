@@ -63,7 +63,7 @@ describe('exactly once without etags', () => {
   it('a write refused 403 is released, redeliveries within the backoff fail and write nothing, and a later reconcile approves it once', async () => {
     const { arm, store, clock, deps } = setup();
     arm.failNext('write', forbidden());
-    const first = await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps());
+    const first = await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps());
     expect(first.results.released).toBe(1);
     expect(first.transient).toBe(true);
     expect(records(store)).toEqual([
@@ -72,14 +72,14 @@ describe('exactly once without etags', () => {
 
     // Event Grid redelivers within the backoff: the delivery fails again, nothing is written.
     clock.now += 10_000;
-    const early = await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps());
+    const early = await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps());
     expect(early.results.released).toBe(1);
     expect(early.transient).toBe(true);
     expect(arm.calls.filter((c) => c.op === 'write')).toHaveLength(1);
 
     // The role has propagated; after the backoff the retry lands, under the same record.
     clock.now += RETRY.baseDelayMs;
-    const later = await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps());
+    const later = await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps());
     expect(later.results.approved).toBe(1);
     expect(later.transient).toBe(false);
     expect(arm.writes).toHaveLength(1);
@@ -88,7 +88,7 @@ describe('exactly once without etags', () => {
 
     // And it is never written again, however often the target is reconciled.
     clock.now += 3_600_000;
-    await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps());
+    await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps());
     expect(arm.calls.filter((c) => c.op === 'write')).toHaveLength(2);
     expect(records(store)).toHaveLength(1);
   });
@@ -96,7 +96,7 @@ describe('exactly once without etags', () => {
   it('a write answered 200 that changed nothing is retried, and the retry is the one write that lands', async () => {
     const { arm, store, clock, deps } = setup();
     arm.ignoreNextWrites(1);
-    const first = await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps());
+    const first = await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps());
     expect(first.results.released).toBe(1);
     expect(arm.ignoredWrites).toBe(1);
     expect(status(arm)).toBe('Pending');
@@ -104,7 +104,7 @@ describe('exactly once without etags', () => {
     expect(records(store)[0]?.action.error).toContain('did not land');
 
     clock.now += RETRY.baseDelayMs;
-    const retry = await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps());
+    const retry = await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps());
     expect(retry.results.approved).toBe(1);
     expect(arm.writes).toHaveLength(1);
     expect(records(store)).toEqual([expect.objectContaining({ action: expect.objectContaining({ status: 'succeeded' }) })]);
@@ -119,34 +119,34 @@ describe('exactly once without etags', () => {
       if (state !== undefined) state.status = 'Approved';
       throw reset();
     });
-    const outcome = await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps());
+    const outcome = await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps());
     expect(outcome.results.approved).toBe(1);
     expect(outcome.transient).toBe(false);
     expect(records(store)).toEqual([expect.objectContaining({ action: expect.objectContaining({ status: 'succeeded' }) })]);
     expect(records(store)[0]?.action.note).toContain('confirmed by a re-read');
     expect(records(store)[0]?.action.error).toBeUndefined();
     clock.now += 3_600_000;
-    await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps());
+    await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps());
     expect(arm.calls.filter((c) => c.op === 'write')).toHaveLength(1);
   });
 
   it('a write without an answer that shows no change is retried only after the lease, when it could no longer land', async () => {
     const { arm, clock, deps } = setup();
     arm.failNext('write', reset());
-    await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps({ retry: { ...RETRY, baseDelayMs: 1_000 } }));
+    await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps({ retry: { ...RETRY, baseDelayMs: 1_000 } }));
     clock.now += LEASE_MS - 1_000;
-    const early = await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps({ retry: { ...RETRY, baseDelayMs: 1_000 } }));
+    const early = await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps({ retry: { ...RETRY, baseDelayMs: 1_000 } }));
     expect(early.results.released).toBe(1);
     expect(arm.calls.filter((c) => c.op === 'write')).toHaveLength(1);
     clock.now += 1_000;
-    const later = await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps({ retry: { ...RETRY, baseDelayMs: 1_000 } }));
+    const later = await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps({ retry: { ...RETRY, baseDelayMs: 1_000 } }));
     expect(later.results.approved).toBe(1);
     expect(arm.writes).toHaveLength(1);
   });
 
   it('two workers racing on an etag-less connection make one write and one record', async () => {
     const { arm, store, deps } = setup();
-    const [a, b] = await Promise.all([reconcileTarget(armId(STORAGE), { kind: 'sweep' }, deps()), reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps())]);
+    const [a, b] = await Promise.all([reconcileTarget(armId(STORAGE), { type: 'sweep' }, deps()), reconcileTarget(armId(STORAGE), { type: 'cli' }, deps())]);
     expect(a.results.approved + b.results.approved).toBe(1);
     expect(arm.writes).toHaveLength(1);
     expect(records(store)).toHaveLength(1);
@@ -155,9 +155,9 @@ describe('exactly once without etags', () => {
   it('a released claim whose decision today’s policies no longer make is closed, not left open', async () => {
     const { arm, store, clock, deps } = setup();
     arm.failNext('write', forbidden());
-    await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps());
+    await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps());
     clock.now += RETRY.maxDelayMs;
-    const after = await reconcileTarget(armId(STORAGE), { kind: 'cli' }, deps({ policies: policiesFor('manual', false) }));
+    const after = await reconcileTarget(armId(STORAGE), { type: 'cli' }, deps({ policies: policiesFor('manual', false) }));
     expect(after.results.manual).toBe(1);
     expect(after.transient).toBe(false);
     expect(await store.incomplete()).toEqual([]);

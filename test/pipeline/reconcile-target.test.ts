@@ -73,7 +73,7 @@ describe('reconcileTarget', () => {
     w.arm.addConnection(PLS, 'outsider', endpoint('44444444-4444-4444-8444-444444444444', 'pe4'));
     w.arm.addConnection(PLS, 'old', endpoint(FRIEND, 'pe5'), '', 'Approved');
 
-    const outcome = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const outcome = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(outcome).toMatchObject({ connections: 5, pending: 4, transient: false, errors: [] });
     expect(outcome.results).toMatchObject({ approved: 1, rejected: 2, manual: 1 });
     expect(w.arm.writes.map((x) => [x.connectionId.split('/').at(-1), x.status])).toEqual([
@@ -93,9 +93,9 @@ describe('reconcileTarget', () => {
     const w = world();
     w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
     w.arm.addConnection(PLS, 'stranger', endpoint(STRANGER, 'pe3'));
-    await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     const before = records(w.store).length;
-    const again = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const again = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(again.pending).toBe(1); // the manual one stays Pending
     expect(w.arm.writes).toHaveLength(1);
     expect(records(w.store)).toHaveLength(before);
@@ -105,8 +105,8 @@ describe('reconcileTarget', () => {
     const w = world();
     w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
     const [a, b] = await Promise.all([
-      reconcileTarget(target(PLS), { kind: 'sweep' }, w.deps()),
-      reconcileTarget(target(PLS), { kind: 'cli' }, w.deps()),
+      reconcileTarget(target(PLS), { type: 'sweep' }, w.deps()),
+      reconcileTarget(target(PLS), { type: 'cli' }, w.deps()),
     ]);
     expect(a.results.approved + b.results.approved).toBe(1);
     expect(a.results.owned + b.results.owned).toBe(1);
@@ -122,7 +122,7 @@ describe('reconcileTarget', () => {
       const current = list.find((c) => c.id === request.connection.id);
       if (current !== undefined) current.etag = 'W/"moved"';
     });
-    const outcome = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const outcome = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(outcome.results.approved).toBe(1);
     expect(w.arm.writes).toEqual([expect.objectContaining({ status: 'Approved', etag: 'W/"moved"' })]);
     expect(records(w.store).map((r) => r.action.status).sort()).toEqual(['succeeded', 'superseded']);
@@ -132,12 +132,12 @@ describe('reconcileTarget', () => {
     const w = world();
     w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
     w.arm.failNext('write', new FakeArmError(429, 'Too many requests'));
-    const first = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const first = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(first.transient).toBe(true);
     expect(w.arm.writes).toHaveLength(0);
     expect(records(w.store)).toEqual([expect.objectContaining({ action: expect.objectContaining({ status: 'pending' }) })]);
 
-    const retry = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const retry = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(retry.results.approved).toBe(1);
     expect(w.arm.writes).toHaveLength(1);
     expect(records(w.store)).toEqual([expect.objectContaining({ decision: 'approve', action: expect.objectContaining({ status: 'succeeded' }) })]);
@@ -154,7 +154,7 @@ describe('reconcileTarget', () => {
         current.etag = 'W/"after-our-write"';
       }
     });
-    const outcome = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const outcome = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(outcome.results.approved).toBe(1);
     expect(records(w.store)).toEqual([expect.objectContaining({ decision: 'approve', action: expect.objectContaining({ status: 'succeeded', httpStatus: 412 }) })]);
   });
@@ -163,7 +163,7 @@ describe('reconcileTarget', () => {
     const w = world();
     w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
     w.arm.failNext('write', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    const first = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const first = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(first.transient).toBe(true);
     const [claim] = records(w.store);
     expect(claim?.action.status).toBe('pending');
@@ -172,13 +172,13 @@ describe('reconcileTarget', () => {
     // ARM still shows it Pending: the write did not land (yet). The claim is released, but not
     // before its lease, and meanwhile every delivery fails (transient) instead of answering 200.
     expect(claim?.action.released).toBe(true);
-    const early = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const early = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(early.results.released).toBe(1);
     expect(early.transient).toBe(true);
     expect(w.arm.writes).toHaveLength(0);
 
     w.clock.now += 61_000;
-    const later = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const later = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(later.results.approved).toBe(1);
     expect(w.arm.writes).toHaveLength(1);
   });
@@ -187,7 +187,7 @@ describe('reconcileTarget', () => {
     const w = world();
     w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
     w.store.unavailable = new AuditStoreError('audit store unreachable', { transient: true });
-    const outcome = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const outcome = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(outcome.transient).toBe(true);
     expect(w.arm.writes).toHaveLength(0);
   });
@@ -204,18 +204,18 @@ describe('reconcileTarget', () => {
       }
       return complete(record);
     };
-    await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(w.arm.writes).toHaveLength(1);
     expect(records(w.store)[0]?.action.status).toBe('pending');
 
     // Within the lease nobody touches it.
-    await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(records(w.store)[0]?.action.status).toBe('pending');
 
     w.clock.now += 61_000;
     const [later, racer] = await Promise.all([
-      reconcileTarget(target(PLS), { kind: 'sweep' }, w.deps()),
-      reconcileTarget(target(PLS), { kind: 'sweep' }, w.deps()),
+      reconcileTarget(target(PLS), { type: 'sweep' }, w.deps()),
+      reconcileTarget(target(PLS), { type: 'sweep' }, w.deps()),
     ]);
     expect(later.recovered + racer.recovered).toBe(1);
     expect(w.arm.writes).toHaveLength(1);
@@ -226,7 +226,7 @@ describe('reconcileTarget', () => {
     const w = world();
     const connection = w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
     await w.store.claim(orphanClaim(connection, { target: PLS, consumer: FRIEND, time: new Date(w.clock.now - 120_000), leaseUntil: new Date(w.clock.now - 60_000) }));
-    const outcome = await reconcileTarget(target(PLS), { kind: 'sweep' }, w.deps());
+    const outcome = await reconcileTarget(target(PLS), { type: 'sweep' }, w.deps());
     expect(outcome.results.approved).toBe(1);
     expect(w.arm.writes).toHaveLength(1);
     expect(records(w.store)).toEqual([expect.objectContaining({ id: 'orphan', policyRevision: 'rev-1', action: expect.objectContaining({ status: 'succeeded' }) })]);
@@ -235,11 +235,11 @@ describe('reconcileTarget', () => {
   it('in a dry run decides and records with enforced=false, and a real run afterwards still acts', async () => {
     const w = world();
     w.arm.addConnection(PLS, 'friend', endpoint(FRIEND, 'pe1'));
-    const dry = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps({ dryRun: true }));
+    const dry = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps({ dryRun: true }));
     expect(dry.results).toMatchObject({ wouldApprove: 1, wouldReject: 0, approved: 0 });
     expect(w.arm.writes).toHaveLength(0);
     expect(records(w.store)).toEqual([expect.objectContaining({ decision: 'approve', enforced: false, action: { status: 'skipped' } })]);
-    const real = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps());
+    const real = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps());
     expect(real.results.approved).toBe(1);
     expect(w.arm.writes).toHaveLength(1);
   });
@@ -248,7 +248,7 @@ describe('reconcileTarget', () => {
     const w = world();
     w.arm.addConnection(VAULT, 'friend', endpoint(FRIEND, 'pe1'));
     w.arm.addConnection(VAULT, 'stranger', endpoint(STRANGER, 'pe2'));
-    const outcome = await reconcileTarget(target(VAULT), { kind: 'cli' }, w.deps());
+    const outcome = await reconcileTarget(target(VAULT), { type: 'cli' }, w.deps());
     expect(outcome.pending).toBe(2);
     expect(w.arm.writes).toHaveLength(0);
     const shadows = records(w.store).map((r) => [r.decision, r.enforced, r.shadow.map((s) => `${s.policy}:${s.decision}`)]);
@@ -265,12 +265,12 @@ describe('reconcileTarget', () => {
     w.arm.failNext('write', new FakeArmError(400, 'Approving rejected private endpoint connections is not supported'), retry.maxAttempts);
     // Each refusal releases the claim for a retry after a backoff; the last one gives the decision up.
     for (let attempt = 1; attempt < retry.maxAttempts; attempt++) {
-      const released = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps({ retry }));
+      const released = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps({ retry }));
       expect(released.results.released).toBe(1);
       expect(released.transient).toBe(true);
       w.clock.now += retry.maxDelayMs;
     }
-    const outcome = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps({ retry }));
+    const outcome = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps({ retry }));
     expect(outcome.results.failed).toBe(1);
     expect(outcome.transient).toBe(false);
     expect(records(w.store)).toEqual([expect.objectContaining({ action: expect.objectContaining({ status: 'failed', httpStatus: 400 }) })]);
@@ -278,7 +278,7 @@ describe('reconcileTarget', () => {
     expect(connectionStatus(w.arm.connections.get(PLS.toLowerCase())?.[0])).toBe('Pending');
     // Given up: later reconciles leave it for manual review and write nothing.
     w.clock.now += retry.maxDelayMs;
-    const later = await reconcileTarget(target(PLS), { kind: 'cli' }, w.deps({ retry }));
+    const later = await reconcileTarget(target(PLS), { type: 'cli' }, w.deps({ retry }));
     expect(later.results.manual).toBe(1);
     expect(later.transient).toBe(false);
     expect(w.arm.calls.filter((c) => c.op === 'write')).toHaveLength(retry.maxAttempts);

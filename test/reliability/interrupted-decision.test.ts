@@ -52,22 +52,22 @@ describe('a decision whose audit record could not be completed after the ARM wri
       return complete(record);
     };
 
-    const first = await reconcileTarget(armId(PLS), { kind: 'cli' }, deps());
+    const first = await reconcileTarget(armId(PLS), { type: 'cli' }, deps());
     expect(arm.writes).toHaveLength(1);
     expect(first.transient).toBe(true);
 
     // Event Grid's redeliveries within the lease (10 s, then 30 s later): still one write, record still
     // pending; once the record is older than a quarter of the lease, the delivery keeps failing.
     clock.now += 10_000;
-    await reconcileTarget(armId(PLS), { kind: 'cli' }, deps());
+    await reconcileTarget(armId(PLS), { type: 'cli' }, deps());
     expect(arm.writes).toHaveLength(1);
     clock.now += 30_000;
-    const early = await reconcileTarget(armId(PLS), { kind: 'cli' }, deps());
+    const early = await reconcileTarget(armId(PLS), { type: 'cli' }, deps());
     expect(early.transient).toBe(true);
     expect([...store.records.values()].map((r) => r.action.status)).toEqual(['pending']);
 
     clock.now += 30_000;
-    const late = await reconcileTarget(armId(PLS), { kind: 'cli' }, deps());
+    const late = await reconcileTarget(armId(PLS), { type: 'cli' }, deps());
     expect(late.transient).toBe(false);
     expect(late.recovered).toBe(1);
     expect(arm.writes).toHaveLength(1);

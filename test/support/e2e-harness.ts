@@ -302,7 +302,7 @@ export function outcomeProblems(emulator: ArmEmulator, records: readonly AuditRe
       continue;
     }
     const record = forIt[0]!;
-    if (record.trigger.kind !== 'event' || !check.eventIds.includes(record.trigger.eventId)) say(`trigger ${JSON.stringify(record.trigger)}`);
+    if (record.trigger.type !== 'event' || !check.eventIds.includes(record.trigger.eventId)) say(`trigger ${JSON.stringify(record.trigger)}`);
     if (record.policyRevision !== check.policyRevision) say(`policyRevision ${record.policyRevision}`);
     if (record.previousStatus !== 'Pending') say(`previousStatus ${record.previousStatus}`);
     if (record.privateEndpointId.toLowerCase() !== connection.endpointId.toLowerCase()) say(`privateEndpointId ${record.privateEndpointId}`);

@@ -6,7 +6,7 @@ export function orphanClaim(connection: ArmConnection, options: { target: string
   return {
     id: options.id ?? 'orphan',
     time: options.time.toISOString(),
-    trigger: { kind: 'sweep' },
+    trigger: { type: 'sweep' },
     target: options.target,
     connectionId: connection.id,
     privateEndpointId: connection.properties?.privateEndpoint?.id ?? '',

@@ -20,7 +20,7 @@ export function helpFor(verdict: 'approve' | 'reject'): string {
 
 ${verb} one Pending private endpoint connection as a person's decision, through the same
 exactly-once path as the daemon (claim, write to ARM, complete the audit record). The record
-carries trigger {kind: "human", principal, reason} and what the policies say today; the reason
+carries trigger {type: "human", principal, reason} and what the policies say today; the reason
 is written into the connection's description on ARM (capped at 140 characters).
 
 The principal is taken from the ARM token's claims (upn, unique_name, appid, oid: az login
