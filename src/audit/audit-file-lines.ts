@@ -7,6 +7,7 @@
  * A line is believed only if it has the shape of a record: a junk line (hand-edited, a stray
  * write, a fragment) is skipped and reported by the caller, never passed on to crash a reader.
  */
+import { isRecord } from '../util/is-record.js';
 import { withCurrentTrigger } from './current-trigger.js';
 import type { AuditRecord } from './types.js';
 
@@ -19,20 +20,19 @@ export interface AuditLine {
 const DECISIONS = new Set(['approve', 'reject', 'manual', 'ignore']);
 const STATUSES = new Set(['pending', 'succeeded', 'failed', 'skipped', 'superseded']);
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isStringArray = (value: unknown): boolean => Array.isArray(value) && value.every(isString);
 
 /** Why `value` is not an audit record, or undefined when it is one. */
 export function recordProblem(value: unknown): string | undefined {
-  if (!isObject(value)) return 'not a JSON object';
+  if (!isRecord(value)) return 'not a JSON object';
   for (const field of ['id', 'time', 'target', 'connectionId', 'idempotencyKey'] as const) {
     if (!isString(value[field]) || value[field] === '') return `${field} is not a non-empty string`;
   }
   if (!Number.isFinite(Date.parse(value['time'] as string))) return 'time is not an ISO 8601 date';
-  if (!isObject(value['trigger'])) return 'trigger is not an object';
+  if (!isRecord(value['trigger'])) return 'trigger is not an object';
   if (!isString(value['decision']) || !DECISIONS.has(value['decision'])) return 'decision is not approve, reject, manual or ignore';
-  if (!isObject(value['action']) || !isString(value['action']['status']) || !STATUSES.has(value['action']['status'])) return 'action.status is missing or unknown';
+  if (!isRecord(value['action']) || !isString(value['action']['status']) || !STATUSES.has(value['action']['status'])) return 'action.status is missing or unknown';
   if (!isStringArray(value['reasons'])) return 'reasons is not a list of strings';
   if (value['shadow'] !== undefined && !Array.isArray(value['shadow'])) return 'shadow is not a list';
   if (value['policy'] !== null && value['policy'] !== undefined && !isString(value['policy'])) return 'policy is not a string or null';
