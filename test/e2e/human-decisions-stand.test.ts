@@ -3,35 +3,26 @@
  * stands: `--json` prints the record as stored (completed, with ARM's answer), and a sweep may
  * report a human override as drift but never revokes it, dry run or not.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startArmEmulator, type ArmEmulator } from '../../emulator/arm-emulator.js';
+import type { ArmEmulator } from '../../emulator/arm-emulator.js';
 import type { AuditRecord } from '../../src/audit/types.js';
 import type { PendingConnection } from '../../src/review/list-pending.js';
-import { readConfig } from '../../src/config/read-config.js';
-import { KEYVAULT_ID, PLS_ID, e2eWorld, linkgateEnv, planFor, readAuditRecords, statusIn } from '../support/e2e-harness.js';
+import { KEYVAULT_ID, PLS_ID, planFor, statusIn } from '../support/e2e-harness.js';
 import { runCli } from '../support/run-cli.js';
+import { sameId, startReviewWorld, type ReviewWorld } from '../support/review-world.js';
 
+let world: ReviewWorld;
 let emulator: ArmEmulator;
-let dir: string;
 let env: Record<string, string>;
 
-const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'linkgate-human-'));
-  emulator = await startArmEmulator({ world: e2eWorld() });
-  env = { ...linkgateEnv(emulator, { kind: 'file' }, dir), LINKGATE_SWEEP_TARGETS: PLS_ID };
+  world = await startReviewWorld('linkgate-human-');
+  ({ emulator, env } = world);
 });
 
-afterEach(async () => {
-  await emulator.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => world.close());
 
-const records = (): Promise<AuditRecord[]> => readAuditRecords(readConfig(env).audit);
+const records = (): Promise<AuditRecord[]> => world.records();
 
 describe('human decisions', () => {
   it('approve --json prints the record as stored, completed with what ARM answered', async () => {

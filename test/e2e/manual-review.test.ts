@@ -6,38 +6,31 @@
  * directly on ARM (as `az` or the portal would) gets exactly one `observed` record however many
  * reconciles see it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { startArmEmulator, type ArmEmulator } from '../../emulator/arm-emulator.js';
+import { readConfig } from '../../src/config/read-config.js';
 import { createArmClient } from '../../src/arm/arm-client.js';
 import type { AuditRecord } from '../../src/audit/types.js';
-import { readConfig } from '../../src/config/read-config.js';
 import { silentLogger } from '../../src/log/create-logger.js';
 import type { PendingConnection } from '../../src/review/list-pending.js';
 import { PLS_ID, e2eWorld, linkgateEnv, planFor, readAuditRecords, statusIn } from '../support/e2e-harness.js';
 import { runCli } from '../support/run-cli.js';
+import { sameId, startReviewWorld, type ReviewWorld } from '../support/review-world.js';
 
+let world: ReviewWorld;
 let emulator: ArmEmulator;
-let dir: string;
 let env: Record<string, string>;
-
 const MANUAL = planFor(PLS_ID).filter((c) => c.expected === 'manual');
-const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'linkgate-review-'));
-  emulator = await startArmEmulator({ world: e2eWorld() });
-  env = { ...linkgateEnv(emulator, { kind: 'file' }, dir), LINKGATE_SWEEP_TARGETS: PLS_ID };
+  world = await startReviewWorld('linkgate-review-');
+  ({ emulator, env } = world);
 });
 
-afterEach(async () => {
-  await emulator.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => world.close());
 
-const records = (): Promise<AuditRecord[]> => readAuditRecords(readConfig(env).audit);
+const records = (): Promise<AuditRecord[]> => world.records();
 
 async function pending(): Promise<PendingConnection[]> {
   const run = await runCli(['pending', '--json'], { env });
@@ -171,7 +164,7 @@ describe('manual review', () => {
     const token = ['{"alg":"RS256","typ":"JWT"}', JSON.stringify(claims)].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.c2ln';
     const signed = await startArmEmulator({ world: e2eWorld(), token });
     try {
-      const signedEnv = { ...linkgateEnv(signed, { kind: 'file', path: join(dir, 'signed.jsonl') }, dir), LINKGATE_SWEEP_TARGETS: PLS_ID };
+      const signedEnv = { ...linkgateEnv(signed, { kind: 'file', path: join(world.dir, 'signed.jsonl') }, world.dir), LINKGATE_SWEEP_TARGETS: PLS_ID };
       const chosen = MANUAL[0]!;
       const run = await runCli(['reject', chosen.id, '--reason', 'no ticket', '--as', 'mallory'], { env: signedEnv });
       expect(run.code, run.stderr).toBe(0);
