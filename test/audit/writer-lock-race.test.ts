@@ -1,7 +1,7 @@
 /**
  * Issue 11 Build 3: a stale lock (its writer crashed) taken over by two processes at once lets
  * exactly one in, every time. Real processes (the sources run by Node's type stripping), 200
- * rounds, each round a fresh stale lock and both racers released at the same instant.
+ * rounds, each round a fresh stale lock and both racers released together by one barrier.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -34,8 +34,15 @@ function startRacer(): Promise<Racer> {
       const i = queue.findIndex((m) => m['type'] === type);
       if (i !== -1) return Promise.resolve(queue.splice(i, 1)[0] as T);
       return new Promise<T>((resolve, reject) => {
-        waiting.push({ type, resolve: resolve as (m: Record<string, unknown>) => void });
-        child.once('exit', (code) => reject(new Error(`racer exited with ${code}`)));
+        const exited = (code: number | null): void => reject(new Error(`racer exited with ${code}`));
+        child.once('exit', exited);
+        waiting.push({
+          type,
+          resolve: (message) => {
+            child.off('exit', exited);
+            resolve(message as T);
+          },
+        });
       });
     },
   };
@@ -70,8 +77,10 @@ describe('stale audit lock taken over by two processes at once', () => {
       const file = join(dir, `r${round}`, 'audit.jsonl');
       await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, `r${round}`)));
       await writeFile(`${file}.lock`, `${deadPid} ${hostname()}\n`);
-      const startAt = Date.now() + 15;
-      for (const racer of racers) racer.child.send({ type: 'race', round, file, startAt });
+      // A barrier, not a start time: both racers are armed before either is told to go.
+      for (const racer of racers) racer.child.send({ type: 'arm', round, file });
+      await Promise.all(racers.map((r) => r.next('armed')));
+      for (const racer of racers) racer.child.send({ type: 'go' });
       const raced = await Promise.all(racers.map((r) => r.next<{ held: boolean; error?: string }>('raced')));
       for (const r of raced) if (r.error !== undefined) errors.add(r.error.replace(/\d+/gu, 'N').replace(/r\d+/gu, 'rN'));
       for (const racer of racers) racer.child.send({ type: 'check', round });

@@ -29,12 +29,15 @@ describe('one writer per audit file', () => {
 
   it('refuses a writer held by another live process', async () => {
     const file = await tempFile();
-    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    // A live foreign process: it stays alive while its stdin is open (no timer), until the test kills it.
+    const other = spawn(process.execPath, ['-e', 'process.stdin.resume()'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const exited = new Promise((resolve) => other.once('exit', resolve));
     try {
       await writeFile(`${file}.lock`, `${other.pid}\n`);
       await expect(openFileAuditStore(file, { logger: silentLogger() })).rejects.toThrow(`in use by process ${other.pid}`);
     } finally {
       other.kill();
+      await exited;
     }
   });
 

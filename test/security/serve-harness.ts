@@ -13,6 +13,7 @@ import { readConfig, type LinkgateConfig } from '../../src/config/read-config.js
 import { WEBHOOK_PATH } from '../../src/host/webhook-server.js';
 import { startServe, type ServeHandle } from '../../src/host/start-serve.js';
 import { createLogger } from '../../src/log/create-logger.js';
+import { wakeOrderClock } from '../support/virtual-clock.js';
 
 export interface Harness {
   emulator: ArmEmulator;
@@ -31,7 +32,10 @@ export async function startHarness(options: {
   policyDir?: string;
   level?: string;
 }): Promise<Harness> {
-  const emulator = await startArmEmulator(options.emulator);
+  // Retries, Retry-After, polling and pacing run on virtual time shared by the client and the
+  // emulator's buckets: a delay moves the clock, never the test's wall time.
+  const clock = wakeOrderClock(Date.parse('2026-01-01T00:00:00Z'));
+  const emulator = await startArmEmulator({ now: clock.now, ...options.emulator });
   const dir = await mkdtemp(join(tmpdir(), 'linkgate-security-'));
   const lines: string[] = [];
   const destination = new Writable({
@@ -51,7 +55,7 @@ export async function startHarness(options: {
   const logger = createLogger({ level: options.level ?? 'debug', destination });
   let serve: ServeHandle;
   try {
-    serve = await startServe(config, { logger, armOptions: { sleep: (ms: number) => new Promise((r) => setTimeout(r, Math.min(ms, 10))), pollIntervalMs: 5 } });
+    serve = await startServe(config, { logger, armOptions: { now: clock.now, sleep: clock.sleep } });
   } catch (error) {
     await emulator.close();
     await rm(dir, { recursive: true, force: true });
