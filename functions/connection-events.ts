@@ -2,13 +2,13 @@
  * Event Grid trigger: a connection, connection proxy or private endpoint was written somewhere a
  * policy cares about. The event only names a target; the pipeline re-reads it from ARM and
  * decides every Pending connection. Throwing fails the invocation so Event Grid redelivers.
+ * Registered by functions/app.ts, which imports this module on the first invocation.
  */
-import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
+import type { EventGridEvent, InvocationContext } from '@azure/functions';
 import { withAdmission, workerAdmission } from '../src/host/admit-invocation.js';
 import { handleEventsOrThrow } from '../src/pipeline/handle-events.js';
 import { sharedRuntime } from '../src/runtime/create-runtime.js';
 import { messageOf } from '../src/errors/linkgate-error.js';
-import { closeRuntimeOnAppTerminate } from '../src/runtime/functions-settings.js';
 import { deliveredFromHost } from './host-event.js';
 
 export async function connectionEvents(event: EventGridEvent, context: InvocationContext): Promise<void> {
@@ -30,6 +30,3 @@ export async function connectionEvents(event: EventGridEvent, context: Invocatio
     throw error;
   }
 }
-
-app.eventGrid('connection-events', { handler: connectionEvents });
-closeRuntimeOnAppTerminate();

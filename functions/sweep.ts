@@ -2,12 +2,12 @@
  * Timer trigger: the level-triggered safety net. Finds every governed target with Pending
  * connections (Resource Graph, plus targets it cannot see listed in settings), reconciles them
  * exactly as events do, and reports drift. Schedule: the validated LINKGATE_SWEEP_SCHEDULE
- * (config.sweep.schedule, NCRONTAB), every 15 minutes when unset.
+ * (config.sweep.schedule, NCRONTAB), every 15 minutes when unset. Registered by functions/app.ts,
+ * which imports this module on the first invocation.
  */
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import { sharedRuntime } from '../src/runtime/create-runtime.js';
 import { messageOf } from '../src/errors/linkgate-error.js';
-import { closeRuntimeOnAppTerminate, sweepSchedule } from '../src/runtime/functions-settings.js';
 import { runSweep } from '../src/sweep/run-sweep.js';
 
 export async function sweep(timer: Timer, context: InvocationContext): Promise<void> {
@@ -22,10 +22,3 @@ export async function sweep(timer: Timer, context: InvocationContext): Promise<v
     throw error;
   }
 }
-
-// The worker indexes functions with the app settings in process.env; a '%SETTING%' binding would
-// fail to index when the setting is absent, taking the safety net down with it.
-export const SWEEP_SCHEDULE = sweepSchedule(process.env);
-
-app.timer('sweep', { schedule: SWEEP_SCHEDULE, handler: sweep });
-closeRuntimeOnAppTerminate();

@@ -1,21 +1,35 @@
 /**
- * Bundles the Azure Functions app (functions/app.ts: both functions) into one tree-shaken ES module,
- * dist/functions-app/main.js, the file package.json `main` names and the Functions worker loads.
- * A cold worker then reads one file instead of resolving hundreds of modules, and modules the
- * code imports lazily (the audit stores, @azure/identity, the notifier) are bundled as lazily
- * initialised parts that run only when first imported. The CLI and the tests keep using the
- * unbundled tsc build (dist/src, dist/functions).
+ * Bundles the Azure Functions app into tree-shaken ES modules in dist/functions-app/: `main.js`
+ * (the file package.json `main` names and the Functions worker loads) from functions/app.ts, and
+ * the chunks it imports on the first invocation. The entry only registers the functions; every
+ * module behind a dynamic `import()` (the handlers, hence the runtime, undici, pino, ajv, the
+ * Azure SDKs) is split into chunks/ that a cold worker neither reads nor parses until it handles
+ * its first event (issue 12). test/functions/bundle.test.ts checks the entry's static imports.
+ * The CLI and the tests keep using the unbundled tsc build (dist/src, dist/functions).
+ *
+ * `--outdir DIR` builds elsewhere (the tests build into a temporary folder); `--metafile FILE`
+ * also writes esbuild's metafile (what each output holds and imports).
  */
+import { rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
-// `--outdir DIR` builds elsewhere (the tests build into a temporary folder).
-const at = process.argv.indexOf('--outdir');
-const outdir = at > 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : 'dist/functions-app';
+function option(name, fallback) {
+  const at = process.argv.indexOf(name);
+  return at > 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : fallback;
+}
+const outdir = option('--outdir', 'dist/functions-app');
+const metafileAt = option('--metafile', undefined);
 
+// Chunk names carry content hashes: start empty so no chunk of an earlier build is deployed.
+await rm(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: { main: 'functions/app.ts' },
   outdir,
   bundle: true,
+  // Dynamic imports become chunks of their own, loaded when first imported; code both sides share
+  // goes into a chunk both import.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   target: 'node22',
   format: 'esm',
@@ -27,7 +41,8 @@ const result = await build({
   metafile: true,
   // Provided by the Functions worker at run time, not an npm package.
   external: ['@azure/functions-core'],
-  // CommonJS dependencies (undici, pino, @azure/functions) call require and read __dirname.
+  // CommonJS dependencies (undici, pino, @azure/functions) call require and read __dirname. Every
+  // output is a module of its own, so each gets these.
   banner: {
     js: [
       "import { createRequire as __linkgateCreateRequire } from 'node:module';",
@@ -40,5 +55,9 @@ const result = await build({
   logLevel: 'warning',
 });
 
-const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-process.stdout.write(`bundled functions/app.ts → ${outdir}/main.js (${(bytes / 1024).toFixed(0)} KiB with its source map)\n`);
+if (metafileAt !== undefined) await writeFile(metafileAt, JSON.stringify(result.metafile));
+const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+const entry = outputs.find(([file]) => file.endsWith('/main.js'));
+const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+const lazy = outputs.filter((output) => output !== entry).reduce((sum, [, output]) => sum + output.bytes, 0);
+process.stdout.write(`bundled functions/app.ts → ${outdir}/main.js (${kib(entry?.[1].bytes ?? 0)}) and ${outputs.length - 1} chunk(s) loaded on first use (${kib(lazy)})\n`);

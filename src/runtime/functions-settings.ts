@@ -1,11 +1,9 @@
 /**
- * What the Functions entry points need from the app settings before their first invocation:
- * the sweep timer's schedule (the worker indexes functions at load, so the schedule is read then)
- * and closing the shared runtime when the host shuts the worker down.
+ * What the Functions app needs from the app settings before its first invocation: the sweep
+ * timer's schedule (the worker indexes functions at load, so the schedule is read then). The entry
+ * module imports this, so it stays free of anything the handlers load lazily (functions/app.ts).
  */
-import { app } from '@azure/functions';
 import { ConfigError, DEFAULT_SWEEP_SCHEDULE, readConfig } from '../config/read-config.js';
-import { closeSharedRuntime } from './create-runtime.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,13 +19,4 @@ export function sweepSchedule(env: Env = process.env): string {
     if (error instanceof ConfigError) return DEFAULT_SWEEP_SCHEDULE;
     throw error;
   }
-}
-
-/**
- * Registers an appTerminate hook that closes the shared runtime (ARM client sockets, the audit
- * store's writer), so a scale-in or restart ends cleanly. Every entry point registers one, so
- * none depends on another being loaded; the first closes the runtime and the rest find none.
- */
-export function closeRuntimeOnAppTerminate(hook: Pick<typeof app.hook, 'appTerminate'> = app.hook): void {
-  hook.appTerminate(() => closeSharedRuntime());
 }

@@ -1,6 +1,6 @@
 /**
- * The registered Functions handler (functions/connection-events.ts) driven the way the Functions
- * host drives it: one event per invocation, a real `InvocationContext` from @azure/functions, and
+ * The registered Functions handler (functions/app.ts, which loads functions/connection-events.ts on
+ * the first invocation) driven the way the Functions host drives it: one event per invocation, a real `InvocationContext` from @azure/functions, and
  * the runtime built by `sharedRuntime()` from process.env (the app settings) against the ARM
  * emulator. The host answers the webhook handshakes itself, so only notifications reach a handler.
  *
@@ -92,13 +92,13 @@ beforeAll(async () => {
   env = linkgateEnv(emulator, { kind: 'file' }, dir);
   // The app settings, in place before the first invocation builds the shared runtime.
   Object.assign(process.env, env);
-  // Importing the file registers the function (app.eventGrid). Outside the Functions host the
+  // Importing the app registers the function (app.eventGrid). Outside the Functions host the
   // library runs in "test mode": it skips the registration with a warning instead of throwing.
   const warn = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
     registrationWarnings.push(args.map(String).join(' '));
   });
   try {
-    ({ connectionEvents } = await import('../../functions/connection-events.js'));
+    ({ connectionEvents } = await import('../../functions/app.js'));
   } finally {
     warn.mockRestore();
   }

@@ -1,14 +1,15 @@
 /**
- * What the Functions entry points read before their first invocation: the sweep schedule is the
- * validated config.sweep.schedule, and the host's appTerminate hook closes the shared runtime.
+ * What the Functions app reads before its first invocation (the sweep schedule is the validated
+ * config.sweep.schedule), and its appTerminate hook, which closes the shared runtime once in use.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { InvocationContext, type EventGridEvent } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SWEEP_SCHEDULE } from '../../src/config/read-config.js';
 import { sharedRuntime } from '../../src/runtime/create-runtime.js';
-import { closeRuntimeOnAppTerminate, sweepSchedule } from '../../src/runtime/functions-settings.js';
+import { sweepSchedule } from '../../src/runtime/functions-settings.js';
 
 describe('sweepSchedule', () => {
   it('is the validated LINKGATE_SWEEP_SCHEDULE, trimmed, and the default when unset', () => {
@@ -26,7 +27,7 @@ describe('sweepSchedule', () => {
   });
 });
 
-describe('closeRuntimeOnAppTerminate', () => {
+describe("the app's appTerminate hook (closeApp)", () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'linkgate-terminate-'));
@@ -35,23 +36,23 @@ describe('closeRuntimeOnAppTerminate', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('registers a hook that closes the worker runtime, after which the next invocation builds a new one', async () => {
-    const hooks: Array<() => unknown> = [];
-    const appTerminate = ((handler: (context: never) => unknown) => {
-      hooks.push(() => handler({} as never));
-      return { dispose: () => undefined };
-    }) as unknown as NonNullable<Parameters<typeof closeRuntimeOnAppTerminate>[0]>['appTerminate'];
-    closeRuntimeOnAppTerminate({ appTerminate });
-    expect(hooks).toHaveLength(1);
-
+  it('closes the worker runtime once a handler has run, after which the next invocation builds a new one', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { closeApp, connectionEvents } = await import('../../functions/app.js').finally(() => warn.mockRestore());
     const env = { LINKGATE_ARM_TOKEN: 'emulator-token', LINKGATE_ARM_ENDPOINT: 'http://127.0.0.1:9', LINKGATE_POLICY_DIR: resolve('policies'), LINKGATE_AUDIT_PATH: join(dir, 'audit.jsonl'), LINKGATE_LOG_LEVEL: 'silent' };
     const first = sharedRuntime(env);
     const runtime = await first;
     const close = vi.spyOn(runtime, 'close');
-    await hooks[0]?.();
+    // No handler has been loaded yet: an idle worker's shutdown loads nothing and closes nothing.
+    await closeApp();
+    expect(close).not.toHaveBeenCalled();
+    // A malformed event is let go without ARM, but the handler (and the runtime) are now in use.
+    const context = new InvocationContext({ invocationId: 'terminate', functionName: 'connection-events', logHandler: () => undefined });
+    await connectionEvents({} as EventGridEvent, context);
+    await closeApp();
     expect(close).toHaveBeenCalledTimes(1);
-    // A second hook (the other entry point's) finds nothing left to close.
-    await hooks[0]?.();
+    // A second hook call finds nothing left to close.
+    await closeApp();
     expect(close).toHaveBeenCalledTimes(1);
     const second = sharedRuntime(env);
     expect(second).not.toBe(first);
