@@ -17,6 +17,30 @@ function parsePrefix(text: string, max: number): number {
   return n <= max ? n : -1;
 }
 
+/**
+ * The common case of a policy list, a strict IPv4 block `a.b.c.d/n` with its host bits clear, as
+ * one number: start · 64 + prefix. -1 for anything else (a bare address, IPv6, an error), which
+ * parseCidr then handles. No allocation: the loader and the compiler run it on 100,000 entries.
+ */
+export function ipv4BlockKey(text: string): number {
+  const slash = text.indexOf('/');
+  if (slash < 7 || slash > 15 || text.length - slash < 2 || text.length - slash > 3) return -1;
+  const start = parseIpv4(text, 0, slash);
+  if (start < 0) return -1;
+  let prefix = text.charCodeAt(slash + 1) - 48;
+  if (prefix < 0 || prefix > 9) return -1;
+  if (text.length - slash === 3) {
+    const d = text.charCodeAt(slash + 2) - 48;
+    // No leading zero ('/08'), as parsePrefix.
+    if (prefix === 0 || d < 0 || d > 9) return -1;
+    prefix = prefix * 10 + d;
+    if (prefix > 32) return -1;
+  }
+  const size = 2 ** (32 - prefix);
+  if (start % size !== 0) return -1;
+  return start * 64 + prefix;
+}
+
 /** Parses `a.b.c.d/n`, an IPv6 block, or a bare address (a /32 or /128). */
 export function parseCidr(input: unknown): CidrResult {
   if (typeof input !== 'string' || input.length === 0 || input.length > 64) return { ok: false, error: 'not an IP address or CIDR block' };

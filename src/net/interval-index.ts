@@ -10,14 +10,34 @@ export interface Interval<V extends number | bigint, E> {
   entry: E;
 }
 
+/** Disjoint segments in ascending order, each with the most specific entry covering it. */
+export interface Segments<V extends number | bigint, E> {
+  segments: true;
+  /** Number of intervals the segments were cut from. */
+  size: number;
+  starts: ArrayLike<V>;
+  ends: ArrayLike<V>;
+  entries: ArrayLike<E>;
+}
+
 export class IntervalIndex<V extends number | bigint, E> {
   readonly size: number;
-  private readonly starts: V[];
-  private readonly ends: V[];
-  private readonly entries: E[];
+  private readonly starts: ArrayLike<V>;
+  private readonly ends: ArrayLike<V>;
+  private readonly entries: ArrayLike<E>;
 
-  /** `intervals` must be laminar (any two nested or disjoint), as CIDR blocks always are. */
-  constructor(intervals: ReadonlyArray<Interval<V, E>>) {
+  /**
+   * `intervals` must be laminar (any two nested or disjoint), as CIDR blocks always are. Or the
+   * segments already cut (disjoint, ascending), as sweepIpv4Blocks builds them for IPv4.
+   */
+  constructor(intervals: ReadonlyArray<Interval<V, E>> | Segments<V, E>) {
+    if ('segments' in intervals) {
+      this.size = intervals.size;
+      this.starts = intervals.starts;
+      this.ends = intervals.ends;
+      this.entries = intervals.entries;
+      return;
+    }
     this.size = intervals.length;
     // Wider first at equal starts, so a parent is open before the blocks nested in it.
     const sorted = [...intervals].sort((a, b) => compare(a.start, b.start) || compare(b.end, a.end));

@@ -9,6 +9,7 @@ import { looksLikeCidr } from '../net/cidr.js';
 import { FORBIDDEN_IN_ID, targetOfConnectionId } from '../ids/arm-id.js';
 import { compileIdPattern, IdPatternIndex, type IdPattern } from '../ids/id-pattern.js';
 import { checkRegex, type RequestMessageMatcher } from './regex-safety.js';
+import { compiledSubnetPattern } from './subnet-pattern-memo.js';
 import type { CaseRequirements, Otherwise, PolicyMode, PolicySet } from './types.js';
 
 /** Subnet conditions: ARM subnet ID patterns and CIDR blocks, each reporting the entry that matched. */
@@ -91,16 +92,18 @@ function lowerSet(values: readonly string[] | undefined): Set<string> {
 
 export function compileSubnetMatcher(entries: readonly string[] | undefined): SubnetMatcher {
   const patterns: Array<{ pattern: IdPattern; entry: string }> = [];
-  const cidrs: Array<{ cidr: string; entry: string }> = [];
-  for (const entry of entries ?? []) {
+  const cidrs: string[] = [];
+  const list = entries ?? [];
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i]!;
     if (looksLikeCidr(entry)) {
-      cidrs.push({ cidr: entry, entry });
+      cidrs.push(entry);
     } else {
-      const compiled = compileIdPattern(entry);
-      if (compiled.ok) patterns.push({ pattern: compiled.pattern, entry });
+      const compiled = compiledSubnetPattern(entry, list, i);
+      if (compiled !== undefined) patterns.push({ pattern: compiled, entry });
     }
   }
-  return { size: patterns.length + cidrs.length, patterns: new IdPatternIndex(patterns), cidrs: new CidrIndex(cidrs) };
+  return { size: patterns.length + cidrs.length, patterns: new IdPatternIndex(patterns), cidrs: CidrIndex.of(cidrs) };
 }
 
 /** The loader has proven the pattern compiles; one that does not (a set built by hand) never approves. */

@@ -7,7 +7,10 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import policySchema from '../../policies/schema/policy.schema.json' with { type: 'json' };
+import { ipv4BlockKey } from '../net/cidr.js';
+import { sortIpv4Blocks } from '../net/sort-ipv4-blocks.js';
 import type { PolicyError } from './policy-error.js';
+import { conformsToSchema } from './schema-fast-check.js';
 
 type SchemaNode = { [key: string]: unknown };
 
@@ -88,9 +91,36 @@ function explainSchemaError(file: string, error: ErrorObject, document: unknown)
   }
 }
 
+/**
+ * Strict IPv4 blocks (most of a 100,000-entry list) are compared as numbers, sorted by the radix
+ * sort the compiler uses: their text is canonical, so equal numbers mean equal strings. The other
+ * strings go through a set; hashing 100,000 fresh strings costs more than parsing them.
+ */
+function hasDuplicateStrings(list: readonly string[]): boolean {
+  const starts = new Uint32Array(list.length);
+  const prefixes = new Uint8Array(list.length);
+  let blocks = 0;
+  const others = new Set<string>();
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i]!;
+    const key = ipv4BlockKey(entry);
+    if (key >= 0) {
+      starts[blocks] = Math.floor(key / 64);
+      prefixes[blocks++] = key % 64;
+    } else if (others.size === others.add(entry).size) return true;
+  }
+  const order = sortIpv4Blocks(starts, prefixes, blocks);
+  for (let k = 1; k < blocks; k++) {
+    const a = order[k - 1]!;
+    const b = order[k]!;
+    if (starts[a] === starts[b] && prefixes[a] === prefixes[b]) return true;
+  }
+  return false;
+}
+
 function hasDuplicates(list: readonly unknown[]): boolean {
-  // The usual case, all strings (ajv compares them exactly): one native set build.
-  if (list.every((entry) => typeof entry === 'string')) return new Set(list).size !== list.length;
+  // The usual case, all strings (ajv compares them exactly).
+  if (list.every((entry) => typeof entry === 'string')) return hasDuplicateStrings(list as readonly string[]);
   // Anything else is a schema error already; keyed by its JSON, as deep equality would see it.
   const seen = new Set<string>();
   for (const entry of list) {
@@ -114,9 +144,10 @@ function duplicateErrors(file: string, document: unknown): PolicyError[] {
 
 /** Every schema error of one document (duplicates included), each pointer and message reported once. */
 export function schemaErrors(file: string, document: unknown): PolicyError[] {
-  const validate = runtimeValidator();
   const reported: PolicyError[] = [];
-  if (!validate(document)) {
+  // ajv (compiled on first need) only explains a document the exact fast check refused.
+  const validate = conformsToSchema(document) ? undefined : runtimeValidator();
+  if (validate !== undefined && !validate(document)) {
     const seen = new Set<string>();
     for (const e of validate.errors ?? []) {
       const explained = explainSchemaError(file, e, document);

@@ -1,0 +1,80 @@
+/**
+ * The typed-array path for IPv4 blocks (ipv4BlockKey, sortIpv4Blocks, sweepIpv4Blocks) must give
+ * the answers of the general path: parseCidr's blocks in IntervalIndex, sorted by a comparator.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ipv4BlockKey, parseCidr } from '../../src/net/cidr.js';
+import { CidrIndex } from '../../src/net/cidr-index.js';
+import { formatIpv4 } from '../../src/net/ip-address.js';
+import { IntervalIndex } from '../../src/net/interval-index.js';
+import { sortIpv4Blocks } from '../../src/net/sort-ipv4-blocks.js';
+
+describe('ipv4BlockKey', () => {
+  it('is start·64 + prefix exactly for the strict IPv4 blocks parseCidr accepts as written', () => {
+    for (const text of ['10.0.0.0/8', '0.0.0.0/0', '255.255.255.255/32', '10.20.30.64/26', '192.168.1.1/32', '1.2.3.0/24']) {
+      const parsed = parseCidr(text);
+      if (!parsed.ok || parsed.cidr.version !== 4) throw new Error(text);
+      expect(ipv4BlockKey(text)).toBe(parsed.cidr.start * 64 + parsed.cidr.prefix);
+    }
+  });
+
+  it('leaves everything else to parseCidr (-1)', () => {
+    for (const text of ['10.0.0.1/8', '10.0.0.0', '10.0.0.0/', '10.0.0.0/33', '10.0.0.0/08', '010.0.0.0/8', '10.0.0/8', 'fd00::/8', '::ffff:10.0.0.0/104', ' 10.0.0.0/8', '10.0.0.0/8 ', '10.0.0.0/1a', '10.0.0.0//8', '1.2.3.4.5/32', '']) {
+      expect(ipv4BlockKey(text)).toBe(-1);
+    }
+  });
+
+  it('agrees with parseCidr on generated text', () => {
+    const octet = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('00', '01', 'x', ''));
+    const text = fc.tuple(octet, octet, octet, octet, fc.oneof(fc.integer({ min: 0, max: 40 }).map(String), fc.constantFrom('', '08', '/8', 'x'))).map(([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/${p}`);
+    fc.assert(
+      fc.property(text, (t) => {
+        const parsed = parseCidr(t);
+        const key = ipv4BlockKey(t);
+        if (key >= 0) expect(parsed.ok && parsed.cidr.version === 4 && parsed.cidr.start * 64 + parsed.cidr.prefix === key).toBe(true);
+        else expect(parsed.ok && parsed.cidr.version === 4 && parsed.cidr.text === t).toBe(false);
+      }),
+      { numRuns: 2000, seed: 5 },
+    );
+  });
+});
+
+describe('sortIpv4Blocks', () => {
+  it('orders by start, then wider first, stable among equals', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 })), { maxLength: 300 }), (blocks) => {
+        const starts = Uint32Array.from(blocks.map(([s]) => s));
+        const prefixes = Uint8Array.from(blocks.map(([, p]) => p));
+        const expected = blocks.map((_, i) => i).sort((a, b) => starts[a]! - starts[b]! || prefixes[a]! - prefixes[b]! || a - b);
+        expect([...sortIpv4Blocks(starts, prefixes, blocks.length)]).toEqual(expected);
+      }),
+      { numRuns: 300, seed: 9 },
+    );
+  });
+});
+
+describe('CidrIndex over IPv4 blocks', () => {
+  it('finds what the general IntervalIndex finds, duplicates and nesting included', () => {
+    const block = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 8, max: 32 })).map(([a, b, prefix]) => {
+      const size = 2 ** (32 - prefix);
+      const start = Math.floor(((10 * 256 + a) * 256 + b) * 256 / size) * size;
+      return `${formatIpv4(start)}/${prefix}`;
+    });
+    fc.assert(
+      fc.property(fc.array(block, { maxLength: 60 }), fc.array(fc.integer({ min: 10 * 2 ** 24, max: 11 * 2 ** 24 - 1 }), { maxLength: 40 }), (texts, addresses) => {
+        const index = CidrIndex.of(texts);
+        const general = new IntervalIndex(
+          texts.map((t, i) => {
+            const parsed = parseCidr(t);
+            if (!parsed.ok || parsed.cidr.version !== 4) throw new Error(t);
+            return { start: parsed.cidr.start, end: parsed.cidr.end, entry: { i, t } };
+          }),
+        );
+        for (const address of addresses) expect(index.match(formatIpv4(address))).toBe(general.find(address)?.t);
+        expect(index.size).toBe(texts.length);
+      }),
+      { numRuns: 400, seed: 3 },
+    );
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * Duplicates are found without ajv's pairwise uniqueItems (IPv4 blocks as sorted numbers, the rest
+ * in a set): the loader must report exactly the arrays the published schema reports.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import policySchema from '../../policies/schema/policy.schema.json' with { type: 'json' };
+import { schemaErrors } from '../../src/policy/policy-schema.js';
+
+const published = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true }).compile(policySchema);
+const TARGET = '/subscriptions/0b3c6b1e-7f4e-4c0a-9d55-2d7a3a1f0c11/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/*';
+const entries = fc.constantFrom('10.0.0.0/8', '10.0.0.0/16', '10.0.0.5', '10.0.0.5/32', '010.0.0.0/8', 'fd00::/8', 'FD00::/8', '/subscriptions/x/subnets/*', '10.0.0.0/08', '0.0.0.0/0', '::ffff:10.0.0.0/104');
+
+describe('duplicate entries', () => {
+  it('are reported at the pointers where the published schema reports uniqueItems', () => {
+    fc.assert(
+      fc.property(fc.array(entries, { maxLength: 8 }), fc.array(entries, { maxLength: 5 }), (trusted, denied) => {
+        const document = { name: 'p', targets: [TARGET], trustedSubnets: trusted, deny: { subnets: denied } };
+        published(document);
+        const expected = (published.errors ?? []).filter((e) => e.keyword === 'uniqueItems').map((e) => e.instancePath).sort();
+        const found = schemaErrors('p.json', document).filter((e) => e.message === 'has duplicate entries').map((e) => e.pointer).sort();
+        expect(found).toEqual(expected);
+      }),
+      { numRuns: 1000, seed: 4 },
+    );
+  });
+});
