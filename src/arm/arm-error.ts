@@ -44,7 +44,11 @@ export interface ArmErrorDetails {
 function hintFor(status: number | undefined, code: string | undefined): string {
   if (status === undefined) return 'Azure Resource Manager could not be reached; check LINKGATE_ARM_ENDPOINT and the network. The call is retried and the event redelivered.';
   if (status === 401) return 'The bearer token was refused: check LINKGATE_ARM_TOKEN or the identity DefaultAzureCredential picks (az login, managed identity).';
-  if (status === 403) return "The identity lacks a permission: grant '…/privateEndpointConnections/read|write' on the governed types, 'Microsoft.Network/privateEndpoints/read' and 'Microsoft.ResourceGraph/resources/read'.";
+  // The role's actions as infra/azuredeploy.json and docs/deploy.md list them; a role assigned
+  // moments ago may also still be propagating (minutes), which the next reconcile outlasts.
+  if (status === 403) {
+    return "The identity lacks a permission (or its role assignment is still propagating): grant '…/privateEndpointConnections/read|write' and the resource's own '…/read' on the governed types (AOSM: 'listPrivateEndPoints|approvePrivateEndPoints|removePrivateEndPoints/action'), 'Microsoft.Network/privateEndpoints/read' and 'Microsoft.Network/networkInterfaces/read' (NIC reads, for the consumer's private IP), 'Microsoft.Network/locations/operations/read' for Network types, and 'Microsoft.ResourceGraph/resources/read' (see docs/deploy.md).";
+  }
   if (status === 404) return 'The resource does not exist (any more), or the api-version in src/arm/resource-types.ts does not know it.';
   if (status === 409 || code === 'PrivateEndpointConnectionStatusNotPending') return 'The connection is not in a state that allows this change; re-read it.';
   if (status === 412) return 'The connection changed since it was read (etag mismatch): re-read it and decide again.';

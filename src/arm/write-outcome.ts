@@ -1,5 +1,4 @@
 /** Classifying what a write came to: from the states ARM reports, and from the errors the client throws. */
-import { LinkgateError } from '../errors/linkgate-error.js';
 import { ArmError } from './arm-error.js';
 import type { WriteOutcome } from './types.js';
 
@@ -47,18 +46,3 @@ export function writeOutcomeOfError(error: unknown): WriteOutcome {
   return { kind: 'not-landed', reason: error instanceof Error ? error.message : String(error), transient: false };
 }
 
-/**
- * Thrown by callers that must fail the invocation while a write is still being carried out
- * (outcome `in-progress`): transient, so Event Grid redelivers and the sweep revisits; the claim
- * keeps its lease, so nobody writes again before the write could have finished.
- */
-export class WriteInProgressError extends LinkgateError {
-  override name = 'WriteInProgressError';
-  constructor(connectionId: string, reason: string) {
-    super(`the write to ${connectionId} is still being carried out by Azure: ${reason}`, {
-      code: 'WriteInProgress',
-      transient: true,
-      hint: 'Nothing to do: the connection is read again on the next delivery or sweep, and the decision is recorded once Azure shows it.',
-    });
-  }
-}

@@ -28,6 +28,13 @@ describe('ArmError', () => {
     expect(error.hint).toBeTruthy();
   });
 
+  it('a 403 hint names every action the role needs beyond the governed types (NIC reads included)', () => {
+    const hint = String(fromStatus(403, {}, { error: { code: 'AuthorizationFailed', message: 'no' } }).hint);
+    for (const action of ['privateEndpointConnections/read|write', 'Microsoft.Network/privateEndpoints/read', 'Microsoft.Network/networkInterfaces/read', 'Microsoft.Network/locations/operations/read', 'Microsoft.ResourceGraph/resources/read']) {
+      expect(hint, action).toContain(action);
+    }
+  });
+
   it('never carries the token, even when the server echoes it', () => {
     const error = fromStatus(401, {}, { error: { code: 'InvalidAuthenticationToken', message: `token ${TOKEN} is bad; header was Bearer ${TOKEN}` } });
     expect(error.message).not.toContain(TOKEN);
