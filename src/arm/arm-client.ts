@@ -17,6 +17,7 @@ import type { Logger } from '../log/create-logger.js';
 import type { ArmClient } from './types.js';
 import { createTokenBuckets, type BucketLimits, type TokenBuckets } from './token-bucket.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { resolveClientLimits, writeLimitsOf, writeWorstCaseMs } from './client-limits.js';
 import { createArmUrls } from './arm-urls.js';
 import { createTokenSource } from './token-source.js';
 import { createSender } from './send-request.js';
@@ -47,6 +48,16 @@ export interface ArmClientOptions {
   timeoutMs?: number;
   /** Attempts per request including the first. Default 5. */
   maxAttempts?: number;
+  /** Backoff cap between attempts. Default 30 s. */
+  maxDelayMs?: number;
+  /** A longer Retry-After is not waited out: the request fails. Default 60 s. */
+  maxRetryAfterMs?: number;
+  /**
+   * Total time one write may take, retries, pacing, polling and confirming reads included (reaching
+   * it reports the write in progress). Default 240 s; the figure the client enforces, and the audit
+   * lease is derived from, is `writeWorstCaseMs` of the resolved limits (client-limits.ts).
+   */
+  writeDeadlineMs?: number;
   /** Client-side pacing per subscription; defaults are ARM's (reads 250/25 s⁻¹, writes 200/10 s⁻¹). */
   buckets?: { reads?: Partial<BucketLimits>; writes?: Partial<BucketLimits>; jitterMs?: number };
   /** false turns client-side pacing off (benchmarks compare both). Default true. */
@@ -75,9 +86,16 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
   const now = options.now ?? Date.now;
   const pacingClock = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? sleepFor;
-  // 120 polls at the default 2 s: a write's worst case (retries and polling) stays under the
-  // audit lease (LINKGATE_LEASE_SECONDS, 900 s), so a claim is never taken over mid-write.
-  const maxPolls = options.maxPolls ?? 120;
+  const limits = resolveClientLimits({
+    timeoutMs: options.timeoutMs,
+    maxAttempts: options.maxAttempts,
+    maxDelayMs: options.maxDelayMs,
+    maxRetryAfterMs: options.maxRetryAfterMs,
+    pollIntervalMs: options.pollIntervalMs,
+    maxPolls: options.maxPolls,
+    writeDeadlineMs: options.writeDeadlineMs,
+  });
+  const { maxPolls, pollIntervalMs, timeoutMs } = limits;
   const maxPages = options.maxPages ?? 1_000;
   const ownsDispatcher = options.dispatcher === undefined;
   const dispatcher: Dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 64 });
@@ -90,7 +108,9 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
   });
   const retryPolicy: RetryPolicy = {
     ...DEFAULT_RETRY_POLICY,
-    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    maxAttempts: limits.maxAttempts,
+    maxDelayMs: limits.maxDelayMs,
+    maxRetryAfterMs: limits.maxRetryAfterMs,
     random: options.random ?? Math.random,
     sleep,
   };
@@ -100,7 +120,7 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
   const send = createSender({
     logger,
     now,
-    timeoutMs: options.timeoutMs ?? 30_000,
+    timeoutMs,
     dispatcher,
     pacing,
     buckets,
@@ -108,7 +128,6 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
     tokens,
     scopeOf,
   });
-  const pollIntervalMs = options.pollIntervalMs ?? 2_000;
   const { awaitOperation, completeLongRunning } = createPoller({ send, followUrl, sleep, now, pollIntervalMs, maxPolls });
   const { listConnectionsOf, readConnection } = createConnectionLister({ send, completeLongRunning, urlFor, followUrl, logger, maxPages });
 
@@ -124,7 +143,8 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
 
     ...createConsumerReads({ send, urlFor }),
 
-    setConnectionStatus: createStatusWriter({ send, awaitOperation, readConnection, urlFor, sleep, pollIntervalMs, maxPolls }),
+    // The audit lease (src/pipeline/write-lease.ts) is derived from the same figure.
+    setConnectionStatus: createStatusWriter({ send, awaitOperation, readConnection, urlFor, sleep, pollIntervalMs, maxPolls, now, timeoutMs, writeDeadlineMs: writeWorstCaseMs(writeLimitsOf(limits)) }),
 
     homeTenantOf: createHomeTenantLookup({ send, urlFor }),
 

@@ -22,7 +22,8 @@ export interface ListContext {
 
 export interface ConnectionLister {
   listConnectionsOf(target: ArmId, entry: ResourceTypeEntry): Promise<ArmConnection[]>;
-  readConnection(connection: ConnectionRef): Promise<ArmConnection | undefined>;
+  /** `lastStartMs`: a write's deadline, when the read confirms a write (see send-request.ts). */
+  readConnection(connection: ConnectionRef, lastStartMs?: number): Promise<ArmConnection | undefined>;
 }
 
 export function pagingLoop(path: string, maxPages: number): ArmError {
@@ -50,12 +51,13 @@ export function createConnectionLister(ctx: ListContext): ConnectionLister {
   }
 
   /** Follows nextLink pages of a collection; bare arrays (IoT Hub) are one page. */
-  async function listPages(first: URL, apiVersion: string, method: Method = 'GET', kind: RequestKind = 'read'): Promise<unknown[]> {
+  async function listPages(first: URL, apiVersion: string, method: Method = 'GET', kind: RequestKind = 'read', lastStartMs?: number): Promise<unknown[]> {
+    const deadline = lastStartMs === undefined ? {} : { lastStartMs };
     const items: unknown[] = [];
     const seen = new Set<string>();
     let url: URL | undefined = first;
-    let reply = await send({ method, url: first, kind });
-    let body = method === 'POST' ? await completeLongRunning(reply, apiVersion) : reply.body;
+    let reply = await send({ method, url: first, kind, ...deadline });
+    let body = method === 'POST' ? await completeLongRunning(reply, apiVersion, lastStartMs) : reply.body;
     for (let page = 0; page < maxPages; page++) {
       if (Array.isArray(body)) return [...items, ...body];
       if (!isRecord(body)) throw invalidListing(url, reply, 'the answer is not a JSON object');
@@ -68,7 +70,7 @@ export function createConnectionLister(ctx: ListContext): ConnectionLister {
       url = followUrl(body.nextLink, 'nextLink', apiVersion);
       if (seen.has(url.href)) throw pagingLoop(url.pathname, maxPages);
       seen.add(url.href);
-      reply = await send({ method: 'GET', url, kind: 'read' });
+      reply = await send({ method: 'GET', url, kind: 'read', ...deadline });
       body = reply.body;
     }
     throw pagingLoop(first.pathname, maxPages);
@@ -94,8 +96,8 @@ export function createConnectionLister(ctx: ListContext): ConnectionLister {
    * `privateLinkServiceConnectionState.status`) keeps it, any other is reported `Pending` so the
    * policies decide it (approve and remove are idempotent on AOSM). No etag: writes are unconditional.
    */
-  async function listAosm(store: ArmId, entry: ResourceTypeEntry): Promise<ArmConnection[]> {
-    const items = await listPages(urlFor(`${store.text}/listPrivateEndPoints`, entry.apiVersion), entry.apiVersion, 'POST', 'write');
+  async function listAosm(store: ArmId, entry: ResourceTypeEntry, lastStartMs?: number): Promise<ArmConnection[]> {
+    const items = await listPages(urlFor(`${store.text}/listPrivateEndPoints`, entry.apiVersion), entry.apiVersion, 'POST', 'write', lastStartMs);
     const endpoints: Record<string, unknown>[] = [];
     for (const item of items) {
       if (!isRecord(item)) continue;
@@ -143,12 +145,13 @@ export function createConnectionLister(ctx: ListContext): ConnectionLister {
     }
   }
 
-  async function readConnection(connection: ConnectionRef): Promise<ArmConnection | undefined> {
+  async function readConnection(connection: ConnectionRef, lastStartMs?: number): Promise<ArmConnection | undefined> {
     if (connection.entry.list === 'aosm-post') {
-      const all = await listAosm(connection.target, connection.entry);
+      const all = await listAosm(connection.target, connection.entry, lastStartMs);
       return all.find((c) => c.id.toLowerCase() === connection.id.key);
     }
-    const reply = await send({ method: 'GET', url: urlFor(connection.id.text, connection.entry.apiVersion), kind: 'read', accept: [404] });
+    const deadline = lastStartMs === undefined ? {} : { lastStartMs };
+    const reply = await send({ method: 'GET', url: urlFor(connection.id.text, connection.entry.apiVersion), kind: 'read', accept: [404], ...deadline });
     return reply.status === 404 ? undefined : asConnection(reply.body);
   }
 

@@ -4,7 +4,8 @@
  * or a `Location` URL answering 202 until done, or 200 with an operation-status body
  * `{"status": "InProgress"|"Succeeded"|…}` (Azure Monitor private link scopes, AOSM; DESIGN §9).
  * The body is always read: a 200 that says InProgress or Failed is not success. Polling is
- * bounded by a count, so a slow operation ends as "running" for the caller to revisit.
+ * bounded by a count and, for a write, by its deadline (a poll whose wait would pass it is not
+ * begun), so a slow operation ends as "running" for the caller to revisit.
  */
 import { ArmError, armErrorBody, parseRetryAfterMs } from './arm-error.js';
 import { isRecord } from './json-values.js';
@@ -28,11 +29,14 @@ export type OperationResult =
   | { state: 'failed'; code: string; message: string; path: string; polls: number }
   | { state: 'running'; reason: string; polls: number };
 
-/** Follows a reply's operation to its end (or the poll budget); never throws for the operation's own state. */
-export type AwaitOperation = (reply: Reply, apiVersion: string, maxPolls?: number) => Promise<OperationResult>;
+/**
+ * Follows a reply's operation to its end (or the poll budget, or the write's deadline given as the
+ * latest start of a request, see send-request.ts); never throws for the operation's own state.
+ */
+export type AwaitOperation = (reply: Reply, apiVersion: string, maxPolls?: number, lastStartMs?: number) => Promise<OperationResult>;
 
 /** Like AwaitOperation, for reads that need the result: a failed or still running operation throws ArmError. */
-export type CompleteLongRunning = (reply: Reply, apiVersion: string) => Promise<unknown>;
+export type CompleteLongRunning = (reply: Reply, apiVersion: string, lastStartMs?: number) => Promise<unknown>;
 
 /** The state word of an operation-status body, or of a resource polled in its place (Key Vault). */
 export function stateOfBody(body: unknown): string | undefined {
@@ -46,7 +50,8 @@ export function createPoller(ctx: PollContext): { awaitOperation: AwaitOperation
   const { send, followUrl, sleep, now, pollIntervalMs } = ctx;
   const delayAfter = (reply: Reply): number => parseRetryAfterMs(reply.headers['retry-after'], now()) ?? pollIntervalMs;
 
-  async function awaitOperation(reply: Reply, apiVersion: string, maxPolls = ctx.maxPolls): Promise<OperationResult> {
+  async function awaitOperation(reply: Reply, apiVersion: string, maxPolls = ctx.maxPolls, lastStartMs?: number): Promise<OperationResult> {
+    const deadline = lastStartMs === undefined ? {} : { lastStartMs };
     const asyncOperation = reply.headers['azure-asyncoperation'];
     const location = reply.headers.location;
     // A polling header means a long-running operation whatever the status code (as core-lro reads
@@ -56,8 +61,11 @@ export function createPoller(ctx: PollContext): { awaitOperation: AwaitOperation
     const url = followUrl(viaAsync ? asyncOperation : (location as string), viaAsync ? 'Azure-AsyncOperation' : 'Location', apiVersion);
     let delay = delayAfter(reply);
     for (let poll = 1; poll <= maxPolls; poll++) {
+      if (lastStartMs !== undefined && now() + delay > lastStartMs) {
+        return { state: 'running', reason: `the write's deadline came before poll ${poll} of ${url.pathname} (next wait ${delay} ms)`, polls: poll - 1 };
+      }
       await sleep(delay);
-      const answer = await send({ method: 'GET', url, kind: 'read' });
+      const answer = await send({ method: 'GET', url, kind: 'read', ...deadline });
       delay = delayAfter(answer);
       // Location answers 202 while running; 200/204 without a status word is the result itself.
       if (!viaAsync && answer.status === 202) continue;
@@ -71,7 +79,7 @@ export function createPoller(ctx: PollContext): { awaitOperation: AwaitOperation
       }
       // For POST actions the result sits behind Location; a PUT's result is read by the caller.
       if (viaAsync && location !== undefined && reply.status === 202) {
-        const result = await send({ method: 'GET', url: followUrl(location, 'Location', apiVersion), kind: 'read' });
+        const result = await send({ method: 'GET', url: followUrl(location, 'Location', apiVersion), kind: 'read', ...deadline });
         return { state: 'done', body: result.body, polls: poll };
       }
       return { state: 'done', body: viaAsync ? undefined : answer.body, polls: poll };
@@ -79,8 +87,8 @@ export function createPoller(ctx: PollContext): { awaitOperation: AwaitOperation
     return { state: 'running', reason: `the operation was still running after ${maxPolls} polls of ${url.pathname}`, polls: maxPolls };
   }
 
-  async function completeLongRunning(reply: Reply, apiVersion: string): Promise<unknown> {
-    const result = await awaitOperation(reply, apiVersion);
+  async function completeLongRunning(reply: Reply, apiVersion: string, lastStartMs?: number): Promise<unknown> {
+    const result = await awaitOperation(reply, apiVersion, ctx.maxPolls, lastStartMs);
     if (result.state === 'done') return result.body;
     const running = result.state === 'running';
     throw new ArmError({

@@ -64,8 +64,8 @@ export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
   policy: RetryPolicy,
   onRetry?: (event: RetryEvent) => void,
-  /** A caller's veto for a failure that would otherwise be retried. */
-  mayRetry: (error: unknown) => boolean = () => true,
+  /** A caller's veto for a failure that would otherwise be retried after `delayMs`. */
+  mayRetry: (error: unknown, delayMs: number) => boolean = () => true,
 ): Promise<T> {
   const attempts = Math.max(1, Math.floor(policy.maxAttempts));
   for (let attempt = 1; ; attempt++) {
@@ -74,7 +74,7 @@ export async function withRetry<T>(
     } catch (error) {
       if (attempt >= attempts) throw error;
       const delayMs = retryDelayMs(error, attempt - 1, policy);
-      if (delayMs === undefined || !mayRetry(error)) throw error;
+      if (delayMs === undefined || !mayRetry(error, delayMs)) throw error;
       onRetry?.({ attempt, delayMs, error });
       await policy.sleep(delayMs);
     }

@@ -1,7 +1,7 @@
 /** Sends one ARM request: token, pacing, undici with a timeout, ratelimit headers fed back to the buckets, typed errors, retries. */
 import { request, type Dispatcher } from 'undici';
 import type { Logger } from '../log/create-logger.js';
-import { armErrorFromNetwork, armErrorFromResponse, type ArmError } from './arm-error.js';
+import { ArmError, armErrorFromNetwork, armErrorFromResponse } from './arm-error.js';
 import type { RequestKind, TokenBuckets } from './token-bucket.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import type { TokenSource } from './token-source.js';
@@ -23,6 +23,22 @@ export interface Call {
    * If-Match protects: the first attempt may have landed, and only a read can tell.
    */
   retryUnanswered?: boolean;
+  /**
+   * A write's deadline, as the latest time (on the sender's clock) an attempt may start: its full
+   * timeout then still ends by the deadline. No attempt, retry wait or pacing wait is begun that
+   * would pass it; the request fails instead (the last error, or `WriteDeadline`).
+   */
+  lastStartMs?: number;
+}
+
+/** The deadline came before this request could be sent (again): transient, and whether it was ever sent is the caller's to know. */
+export function deadlineReached(call: Call, what: string): ArmError {
+  return new ArmError({
+    method: call.method, path: call.url.pathname, httpStatus: undefined, code: 'WriteDeadline',
+    armMessage: `the write's deadline was reached before ${what}`,
+    requestId: undefined, correlationId: undefined, transient: true, retryAfterMs: undefined,
+    hint: 'The write is revisited on the next event or sweep, once its claim\'s lease allows.',
+  });
 }
 
 /** No answer, or ARM's own "timed out": whether the request was carried out is unknown. */
@@ -68,7 +84,11 @@ export function createSender(ctx: SenderContext): Send {
     // Acquire the bearer token before pacing (a slow first acquisition must not eat into the
     // schedule) and look again after it (a long wait may have crossed the refresh point).
     if (call.anonymous !== true) await tokens.getToken();
-    if (pacing) await buckets.take(subscription, call.kind);
+    const late = call.lastStartMs;
+    if (late !== undefined && now() > late) throw deadlineReached(call, `attempt ${attemptNumber} could start`);
+    if (pacing && (await buckets.tryTake(subscription, call.kind, late === undefined ? Number.POSITIVE_INFINITY : late - now())) === undefined) {
+      throw deadlineReached(call, `attempt ${attemptNumber}'s turn in the subscription's pacing`);
+    }
     const token = call.anonymous === true ? undefined : await tokens.getToken();
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'linkgate', ...call.headers };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
@@ -128,6 +148,6 @@ export function createSender(ctx: SenderContext): Send {
     return withRetry((n) => attempt(call, n), retryPolicy, ({ attempt: n, delayMs, error }) => {
       const e = error as Partial<ArmError>;
       logger.warn({ method: call.method, path: call.url.pathname, attempt: n, delayMs, httpStatus: e.httpStatus, code: e.code, requestId: e.requestId }, 'arm request retried');
-    }, (error) => call.retryUnanswered !== false || !unanswered(error));
+    }, (error, delayMs) => (call.retryUnanswered !== false || !unanswered(error)) && (call.lastStartMs === undefined || now() + delayMs <= call.lastStartMs));
   };
 }

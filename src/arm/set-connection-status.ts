@@ -4,13 +4,19 @@
  * such as Approving or a provisioningState such as Updating means ARM is still at it: the client
  * waits a bounded number of polls and then reports `in-progress`, never failure. AOSM keeps no
  * connection to read, so its writes are confirmed by listing the store's endpoints afterwards.
+ *
+ * The whole write has a deadline (client-limits.ts `writeWorstCaseMs`): no request is started,
+ * retried or paced, and no poll waited for, that could end after it. Reaching it once the write
+ * was accepted, or failing to follow an accepted write at all, reports `in-progress`: the claim
+ * keeps its lease and the connection is read again later; it is never reported failed.
  */
 import { NotApprovableTypeError, type ResourceTypeEntry } from './resource-types.js';
 import type { ArmConnection, SetStatusRequest, SetStatusResult, WriteOutcome } from './types.js';
-import type { Send } from './send-request.js';
+import type { Reply, Send } from './send-request.js';
 import type { AwaitOperation } from './poll-operation.js';
 import type { ConnectionLister } from './list-connections.js';
 import { parseConnection, parseEndpoint, type ConnectionRef } from './parse-ids.js';
+import { ArmError } from './arm-error.js';
 import { writeRequestFor } from './write-request.js';
 import { classifyState, isTransitionalStatus } from './write-outcome.js';
 
@@ -26,6 +32,12 @@ export interface SetStatusContext {
   pollIntervalMs: number;
   /** Polls (of the operation and of the connection together) before a write is reported in progress. */
   maxPolls: number;
+  /** Epoch milliseconds, the sender's clock. */
+  now: () => number;
+  /** The write's deadline, from its first request (client-limits.ts `writeWorstCaseMs`). */
+  writeDeadlineMs: number;
+  /** One request's timeout: the last request starts no later than this before the deadline. */
+  timeoutMs: number;
 }
 
 export type SetConnectionStatus = (req: SetStatusRequest) => Promise<SetStatusResult>;
@@ -49,21 +61,21 @@ function settledOutcome(connection: ArmConnection | undefined, wanted: string): 
 }
 
 export function createStatusWriter(ctx: SetStatusContext): SetConnectionStatus {
-  const { send, awaitOperation, readConnection, urlFor, sleep, pollIntervalMs, maxPolls } = ctx;
+  const { send, awaitOperation, readConnection, urlFor, sleep, pollIntervalMs, maxPolls, now } = ctx;
 
-  /** Reads the connection until it settles or the polls run out. */
-  async function readUntilSettled(ref: ConnectionRef, pollsLeft: number): Promise<{ connection: ArmConnection | undefined; settled: boolean }> {
-    let connection = await readConnection(ref);
-    for (let poll = 0; poll < pollsLeft && settling(connection, ref.entry); poll++) {
+  /** Reads the connection until it settles, the polls run out or the next poll would pass the deadline. */
+  async function readUntilSettled(ref: ConnectionRef, pollsLeft: number, lastStartMs: number): Promise<{ connection: ArmConnection | undefined; settled: boolean }> {
+    let connection = await readConnection(ref, lastStartMs);
+    for (let poll = 0; poll < pollsLeft && settling(connection, ref.entry) && now() + pollIntervalMs <= lastStartMs; poll++) {
       await sleep(pollIntervalMs);
-      connection = await readConnection(ref);
+      connection = await readConnection(ref, lastStartMs);
     }
     return { connection, settled: !settling(connection, ref.entry) };
   }
 
   /** AOSM: an approved endpoint stays listed, a removed one is gone; a listed state, when given, must agree. */
-  async function confirmAosm(ref: ConnectionRef, req: SetStatusRequest): Promise<{ connection: ArmConnection | undefined; outcome: WriteOutcome }> {
-    const listed = await readConnection(ref);
+  async function confirmAosm(ref: ConnectionRef, req: SetStatusRequest, lastStartMs: number): Promise<{ connection: ArmConnection | undefined; outcome: WriteOutcome }> {
+    const listed = await readConnection(ref, lastStartMs);
     if (req.status === 'Rejected') {
       if (listed === undefined) return { connection: { ...req.connection, properties: { ...req.connection.properties, privateLinkServiceConnectionState: { status: 'Rejected' } } }, outcome: { kind: 'succeeded' } };
       return { connection: listed, outcome: { kind: 'in-progress', reason: 'the artifact store still lists the endpoint after its removal' } };
@@ -85,33 +97,48 @@ export function createStatusWriter(ctx: SetStatusContext): SetConnectionStatus {
     // Without If-Match a retried write after a lost answer could land twice: leave that to the
     // caller, who reads the connection first (WriteOutcome 'unknown').
     const guarded = request.headers?.['if-match'] !== undefined;
+    const lastStartMs = now() + ctx.writeDeadlineMs - ctx.timeoutMs;
     const reply = await send({
       method: request.method,
       url: urlFor(request.path, entry.apiVersion),
       kind: 'write',
       body: request.body,
       retryUnanswered: guarded,
+      lastStartMs,
       ...(request.headers === undefined ? {} : { headers: request.headers }),
     });
     const requestId = reply.headers['x-ms-request-id'];
     const answered = { httpStatus: reply.status, ...(requestId === undefined ? {} : { armRequestId: requestId }) };
+    try {
+      return { ...(await follow(ref, req, reply, lastStartMs)), ...answered };
+    } catch (error) {
+      // Accepted, but what came of it could not be read before the deadline (or at all): Azure may
+      // still be carrying it out, so it is in progress, never failed, and the claim keeps its lease.
+      if (!(error instanceof ArmError)) throw error;
+      return { connection: undefined, ...answered, outcome: { kind: 'in-progress', reason: `ARM accepted the write (HTTP ${reply.status}) but following it failed: ${error.message}` } };
+    }
+  };
 
-    const operation = await awaitOperation(reply, entry.apiVersion, maxPolls);
+  /** After the write was accepted: its operation, then the connection until it settles. */
+  async function follow(ref: ConnectionRef, req: SetStatusRequest, reply: Reply, lastStartMs: number): Promise<{ connection: ArmConnection | undefined; outcome: WriteOutcome }> {
+    const { entry } = ref;
+    const operation = await awaitOperation(reply, entry.apiVersion, maxPolls, lastStartMs);
     if (operation.state === 'failed') {
-      const connection = entry.action === 'aosm-post' ? undefined : await readConnection(ref);
-      return { connection, ...answered, outcome: { kind: 'not-landed', reason: `the operation ended: ${operation.code}: ${operation.message}`, transient: false, code: operation.code } };
+      const connection = entry.action === 'aosm-post' ? undefined : await readConnection(ref, lastStartMs);
+      return { connection, outcome: { kind: 'not-landed', reason: `the operation ended: ${operation.code}: ${operation.message}`, transient: false, code: operation.code } };
     }
     if (operation.state === 'running') {
-      const connection = entry.action === 'aosm-post' ? req.connection : await readConnection(ref);
-      return { connection, ...answered, outcome: { kind: 'in-progress', reason: operation.reason } };
+      const connection = entry.action === 'aosm-post' ? req.connection : await readConnection(ref, lastStartMs);
+      return { connection, outcome: { kind: 'in-progress', reason: operation.reason } };
     }
-    if (entry.action === 'aosm-post') return { ...(await confirmAosm(ref, req)), ...answered };
+    if (entry.action === 'aosm-post') return confirmAosm(ref, req, lastStartMs);
 
-    const { connection, settled } = await readUntilSettled(ref, maxPolls - operation.polls);
+    const { connection, settled } = await readUntilSettled(ref, maxPolls - operation.polls, lastStartMs);
     if (!settled) {
       const state = `${statusOf(connection) ?? 'unknown'} (provisioningState ${connection?.properties?.provisioningState ?? 'unknown'})`;
-      return { connection, ...answered, outcome: { kind: 'in-progress', reason: `the connection still reads ${state} after ${maxPolls} polls` } };
+      const when = now() + pollIntervalMs > lastStartMs ? "at the write's deadline" : `after ${maxPolls} polls`;
+      return { connection, outcome: { kind: 'in-progress', reason: `the connection still reads ${state} ${when}` } };
     }
-    return { connection, ...answered, outcome: settledOutcome(connection, req.status) };
-  };
+    return { connection, outcome: settledOutcome(connection, req.status) };
+  }
 }

@@ -62,6 +62,13 @@ export interface TokenBuckets {
    * Resolves with the ms waited. Call `settle` once the request is answered or has failed.
    */
   take(scope: string, kind: RequestKind): Promise<number>;
+  /**
+   * As `take`, but takes nothing and resolves undefined when the wait would exceed `maxWaitMs`
+   * (Go's rate.Limiter reserve with a maximum future reservation); a later cut that would push the
+   * wake-up past it ends the wait there instead (the request then goes a little early, as after any
+   * cut that comes once it was sent).
+   */
+  tryTake(scope: string, kind: RequestKind, maxWaitMs: number): Promise<number | undefined>;
   /** The request that took a token is over (answered or failed). */
   settle(scope: string, kind: RequestKind): void;
   /**
@@ -128,28 +135,36 @@ export function createTokenBuckets(options: TokenBucketsOptions = {}): TokenBuck
     return bucket;
   };
 
+  async function tryTake(scope: string, kind: RequestKind, maxWaitMs: number): Promise<number | undefined> {
+    const bucket = bucketOf(scope, kind);
+    const t = now();
+    const perMs = limits[kind].perSecond / 1000;
+    const full = bucket.tokens >= limits[kind].burst;
+    const deferredUntil = full ? Math.max(bucket.updatedAt, t + jitterMs) : bucket.updatedAt;
+    const tokensAfter = bucket.tokens - 1;
+    let waitMs = tokensAfter >= 0 ? 0 : Math.max(0, deferredUntil - t) + Math.ceil(-tokensAfter / perMs);
+    if (waitMs > maxWaitMs) return undefined;
+    bucket.updatedAt = deferredUntil;
+    bucket.tokens = tokensAfter;
+    bucket.pending += 1;
+    let waited = 0;
+    let cutSeen = bucket.cut;
+    // A cut while we slept moves the whole queue back by that many tokens; bounded, as cuts are.
+    for (let round = 0; round < 1000 && waitMs > 0; round++) {
+      waitMs = Math.min(waitMs, maxWaitMs - waited);
+      if (waitMs <= 0) break;
+      await sleep(waitMs);
+      waited += waitMs;
+      waitMs = Math.ceil((bucket.cut - cutSeen) / perMs);
+      cutSeen = bucket.cut;
+    }
+    return waited;
+  }
+
   return {
     limits,
-    async take(scope, kind) {
-      const bucket = bucketOf(scope, kind);
-      const t = now();
-      if (bucket.tokens >= limits[kind].burst) bucket.updatedAt = Math.max(bucket.updatedAt, t + jitterMs);
-      bucket.tokens -= 1;
-      bucket.pending += 1;
-      if (bucket.tokens >= 0) return 0;
-      const perMs = limits[kind].perSecond / 1000;
-      let waitMs = Math.max(0, bucket.updatedAt - t) + Math.ceil(-bucket.tokens / perMs);
-      let waited = 0;
-      let cutSeen = bucket.cut;
-      // A cut while we slept moves the whole queue back by that many tokens; bounded, as cuts are.
-      for (let round = 0; round < 1000 && waitMs > 0; round++) {
-        await sleep(waitMs);
-        waited += waitMs;
-        waitMs = Math.ceil((bucket.cut - cutSeen) / perMs);
-        cutSeen = bucket.cut;
-      }
-      return waited;
-    },
+    take: async (scope, kind) => (await tryTake(scope, kind, Number.POSITIVE_INFINITY)) ?? 0,
+    tryTake,
     settle(scope, kind) {
       const bucket = bucketOf(scope, kind);
       bucket.pending = Math.max(0, bucket.pending - 1);

@@ -6,6 +6,7 @@ import { LinkgateError } from '../errors/linkgate-error.js';
 import { isGuid } from '../ids/guid.js';
 import { readNotifySettings, type NotifySettings } from '../notify/notify-settings.js';
 import { isLoopbackHost } from '../util/loopback.js';
+import { ARM_PROXY_TIMEOUT_MS, defaultLeaseSeconds, minimumLeaseMs } from '../pipeline/write-lease.js';
 
 export type AuditStoreConfig =
   /** maxBytes: roll the file to audit.N.jsonl past this size (LINKGATE_AUDIT_MAX_BYTES); unset = never. */
@@ -29,7 +30,11 @@ export interface LinkgateConfig {
   webhookKey: string | undefined;
   /** Concurrent targets per invocation. */
   concurrency: number;
-  /** Seconds an unfinished intent is owned by its writer before another reconcile may finish it. */
+  /**
+   * Seconds an unfinished intent is owned by its writer before another reconcile may finish it:
+   * by default the ARM client's worst case for one write plus ARM's proxy timeout plus a margin
+   * (src/pipeline/write-lease.ts); never shorter than the worst case and proxy timeout.
+   */
   leaseSeconds: number;
   /** Admission control of `serve` (src/host/admission.ts): events handled at once, deliveries open at once, answer deadline. */
   serve: { maxEvents: number; maxDeliveries: number; deadlineMs: number };
@@ -85,6 +90,9 @@ function shown(name: string, value: string): string {
 
 /** The sweep timer's schedule when LINKGATE_SWEEP_SCHEDULE is unset: every 15 minutes. */
 export const DEFAULT_SWEEP_SCHEDULE = '0 */15 * * * *';
+
+/** LINKGATE_LEASE_SECONDS when unset: derived from the ARM client's default limits (360 s). */
+export const DEFAULT_LEASE_SECONDS = defaultLeaseSeconds();
 
 export function readConfig(env: Env): LinkgateConfig {
   const problems: ConfigProblem[] = [];
@@ -183,6 +191,16 @@ export function readConfig(env: Env): LinkgateConfig {
     problem('LINKGATE_SWEEP_SCHEDULE', `LINKGATE_SWEEP_SCHEDULE is ${JSON.stringify(schedule)}; it should be a six-field NCRONTAB such as "0 */15 * * * *"`);
   }
 
+  // A claim taken over while its writer may still be writing could be written twice (most types
+  // carry no etag to stop it): the lease is never shorter than the ARM client's worst case.
+  const leaseSeconds = (seconds: number): number => {
+    if (get('LINKGATE_LEASE_SECONDS') !== undefined && seconds * 1000 < minimumLeaseMs()) {
+      const shortest = Math.ceil(minimumLeaseMs() / 1000);
+      problem('LINKGATE_LEASE_SECONDS', `LINKGATE_LEASE_SECONDS is ${seconds}; it should be at least ${shortest}: the ARM client may spend ${shortest} s on one write (its ${Math.round((minimumLeaseMs() - ARM_PROXY_TIMEOUT_MS) / 1000)} s write deadline plus ARM's ${ARM_PROXY_TIMEOUT_MS / 1000} s proxy timeout), and a claim taken over sooner could be written twice (default ${DEFAULT_LEASE_SECONDS})`);
+    }
+    return seconds;
+  };
+
   const level = (get('LINKGATE_LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     problem('LINKGATE_LOG_LEVEL', `LINKGATE_LOG_LEVEL is ${JSON.stringify(level)}; it should be one of ${LOG_LEVELS.join(', ')}`);
@@ -198,9 +216,7 @@ export function readConfig(env: Env): LinkgateConfig {
     port,
     webhookKey: get('LINKGATE_WEBHOOK_KEY'),
     concurrency: int('LINKGATE_CONCURRENCY', 8, 1, 256),
-    // Longer than the ARM client's longest write (retries, Retry-After, polling: about 10 minutes), so
-    // a claim is never taken over while its writer may still be writing.
-    leaseSeconds: int('LINKGATE_LEASE_SECONDS', 900, 1, 86_400),
+    leaseSeconds: leaseSeconds(int('LINKGATE_LEASE_SECONDS', DEFAULT_LEASE_SECONDS, 1, 86_400)),
     serve: {
       maxEvents: int('LINKGATE_SERVE_MAX_EVENTS', 2_000, 1, 1_000_000),
       maxDeliveries: int('LINKGATE_SERVE_MAX_DELIVERIES', 32, 1, 10_000),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from '../../src/config/read-config.js';
+import { ConfigError, DEFAULT_LEASE_SECONDS, readConfig } from '../../src/config/read-config.js';
+import { minimumLeaseMs } from '../../src/pipeline/write-lease.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -69,6 +70,18 @@ describe('readConfig', () => {
     expect(problems.join('\n')).toMatch(/LINKGATE_AUDIT_STORE is "sql"; it should be file or table/u);
     expect(problems.join('\n')).toMatch(/LINKGATE_PORT is "70000"; it should be a whole number from 0 to 65535/u);
     expect(problems.join('\n')).toMatch(/six-field NCRONTAB/u);
+  });
+
+  it("leases a claim for the ARM client's worst case plus a margin by default, and refuses a shorter lease naming both numbers", () => {
+    // The runtime's client runs on the default limits: a 240 s write deadline, ARM's 60 s proxy timeout, a 60 s margin.
+    expect(minimumLeaseMs()).toBe(300_000);
+    expect(DEFAULT_LEASE_SECONDS).toBe(360);
+    expect(readConfig({}).leaseSeconds).toBe(360);
+    expect(readConfig({ LINKGATE_LEASE_SECONDS: '300' }).leaseSeconds).toBe(300);
+    expect(readConfig({ LINKGATE_LEASE_SECONDS: '3600' }).leaseSeconds).toBe(3600);
+    const [problem] = problemsOf({ LINKGATE_LEASE_SECONDS: '299' });
+    expect(problem).toMatch(/^LINKGATE_LEASE_SECONDS is 299; it should be at least 300: the ARM client may spend 300 s on one write/u);
+    expect(problemsOf({ LINKGATE_LEASE_SECONDS: '0' })[0]).toMatch(/LINKGATE_LEASE_SECONDS is "0"; it should be a whole number from 1 to 86400/u);
   });
 
   it('requires a table connection for the table store', () => {
