@@ -10,6 +10,8 @@ export interface CliIo {
   stderr: Writable & { isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** The clock decisions are made by (leases, retry backoff); default the wall clock. Tests move it instead of waiting. */
+  now?: () => Date;
 }
 
 /** Exit codes (DESIGN §3): 0 success, 1 a failed check, 2 bad usage. */

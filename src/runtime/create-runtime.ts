@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   notifyOptions?: Omit<NotifierOptions, 'logger'>;
   /** The ARM credential when LINKGATE_ARM_TOKEN is unset; DefaultAzureCredential otherwise. */
   credential?: TokenCredential;
+  /** The pipeline's clock (leases, retry backoff); default the wall clock. */
+  now?: () => Date;
 }
 
 /** The static token, or a credential that has just produced a token (so a missing login stops start-up). */
@@ -86,6 +88,7 @@ export async function createRuntime(config: LinkgateConfig, options: RuntimeOpti
     leaseMs: config.leaseSeconds * 1000,
     concurrency: config.concurrency,
     ...defaultReconcileClock(),
+    ...(options.now === undefined ? {} : { now: options.now }),
   };
   return {
     config,

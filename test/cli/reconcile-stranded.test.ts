@@ -1,0 +1,115 @@
+/**
+ * `linkgate reconcile` exits non-zero while any decision is left open (released for a retry after a
+ * write that did not land, or stranded), and a later reconcile, once ARM allows the write and the
+ * retry's backoff has passed, carries each decision out with exactly one write and exits 0. Run
+ * in-process through the CLI's main against the ARM emulator on 127.0.0.1; the backoff is passed
+ * by moving the clock the CLI hands the pipeline (CliIo.now), not by waiting.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startArmEmulator, type ArmEmulator, type Fault } from '../../emulator/arm-emulator.js';
+import { DATA_SUBSCRIPTION, demoWorld, PAYMENTS_SUBSCRIPTION } from '../../emulator/demo-world.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { DEFAULT_DECISION_RETRY } from '../../src/pipeline/release-decision.js';
+import type { SweepTotals } from '../../src/sweep/sweep-totals.js';
+
+const opened: { emulator: ArmEmulator; dir: string }[] = [];
+afterEach(async () => {
+  for (const { emulator, dir } of opened.splice(0)) {
+    await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+async function world(writeFault: Fault): Promise<{ emulator: ArmEmulator; env: Record<string, string> }> {
+  const emulator = await startArmEmulator({ world: demoWorld(), faults: [{ match: { operation: 'write' }, fault: writeFault }] });
+  const dir = await mkdtemp(path.join(tmpdir(), 'linkgate-reconcile-stranded-'));
+  opened.push({ emulator, dir });
+  const env = {
+    LINKGATE_ARM_ENDPOINT: emulator.url,
+    LINKGATE_ARM_TOKEN: emulator.token,
+    LINKGATE_SWEEP_SCOPES: `${PAYMENTS_SUBSCRIPTION},${DATA_SUBSCRIPTION}`,
+    LINKGATE_AUDIT_PATH: path.join(dir, 'audit.jsonl'),
+    LINKGATE_LOG_LEVEL: 'silent',
+  };
+  return { emulator, env };
+}
+
+/** `linkgate reconcile …` as a script runs it (not a terminal: never asked), on the clock given. */
+async function reconcile(args: string[], env: Record<string, string>, now?: () => Date): Promise<{ code: number; stdout: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  stderr.resume();
+  const io: CliIo = { stdin: Readable.from([]), stdout, stderr, env, cwd: process.cwd(), ...(now === undefined ? {} : { now }) };
+  const code = await main(['reconcile', ...args], io);
+  return { code, stdout: Buffer.concat(out).toString('utf8') };
+}
+
+/** The totals row of the table, by column header. */
+function totalsRow(stdout: string): Record<string, number> {
+  const lines = stdout.split('\n');
+  const header = lines.findIndex((l) => l.startsWith('targets'));
+  const names = (lines[header] ?? '').split(/\s{2,}/u);
+  const values = (lines[header + 2] ?? '').trim().split(/\s+/u).map(Number);
+  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? NaN]));
+}
+
+const writesAttempted = (emulator: ArmEmulator): number => emulator.requests.filter((r) => r.operation === 'write').length;
+
+const FAULTS: [string, Fault][] = [
+  ['403 AuthorizationFailed (a role still propagating)', { kind: 'status', status: 403, code: 'AuthorizationFailed' }],
+  ['200 that changes nothing', { kind: 'status', status: 200, code: 'NothingChanged' }],
+];
+
+describe('linkgate reconcile while decisions are left open', () => {
+  for (const [name, fault] of FAULTS) {
+    it(`writes answered ${name}: exit 1 with the released decisions counted, then once allowed each is written once and exit 0`, async () => {
+      const { emulator, env } = await world(fault);
+
+      const first = await reconcile(['--yes'], env);
+      const row = totalsRow(first.stdout);
+      expect(first.code).toBe(1);
+      expect(row.released).toBeGreaterThan(0);
+      expect(row).toMatchObject({ approved: 0, rejected: 0, stranded: 0 });
+      expect(row.errors).toBeGreaterThanOrEqual(row.released ?? 0);
+      expect(first.stdout).toMatch(/error: /u);
+      expect(emulator.stats().writes).toBe(0);
+      const released = row.released ?? 0;
+      const attempted = writesAttempted(emulator);
+      expect(attempted).toBeGreaterThanOrEqual(released);
+
+      // Within the retry's backoff: still open, still exit 1, and nothing is written again.
+      const second = await reconcile(['--json'], env);
+      const json = JSON.parse(second.stdout) as { totals: SweepTotals; errors: string[] };
+      expect(second.code).toBe(1);
+      expect(json.totals).toMatchObject({ released, stranded: 0, approved: 0, rejected: 0 });
+      expect(json.totals.errors).toBeGreaterThanOrEqual(released);
+      expect(writesAttempted(emulator)).toBe(attempted);
+
+      // ARM allows the write now, and the backoff has passed.
+      emulator.setFaults([]);
+      const later = (): Date => new Date(Date.now() + 2 * DEFAULT_DECISION_RETRY.baseDelayMs);
+      const third = await reconcile(['--json'], env, later);
+      const done = JSON.parse(third.stdout) as { totals: SweepTotals };
+      expect(third.code).toBe(0);
+      expect(done.totals).toMatchObject({ released: 0, stranded: 0, failed: 0, errors: 0 });
+      expect(done.totals.approved + done.totals.rejected).toBe(released);
+      const stats = emulator.stats();
+      expect(stats.writes).toBe(released);
+      expect(Object.values(stats.writesByConnection).every((n) => n === 1)).toBe(true);
+      expect(stats.nonPendingWrites).toEqual([]);
+
+      // And again: nothing left to do, nothing written twice.
+      const fourth = await reconcile(['--json'], env, later);
+      expect(fourth.code).toBe(0);
+      expect((JSON.parse(fourth.stdout) as { totals: SweepTotals }).totals).toMatchObject({ approved: 0, rejected: 0, released: 0, errors: 0 });
+      expect(emulator.stats().writes).toBe(released);
+    });
+  }
+});
