@@ -12,6 +12,7 @@ import { startArmEmulator, type ArmEmulator } from '../../emulator/arm-emulator.
 import { DATA_SUBSCRIPTION, demoWorld, PAYMENTS_SUBSCRIPTION } from '../../emulator/demo-world.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { totalsRow } from './reconcile-table.js';
 
 let emulator: ArmEmulator;
 let env: Record<string, string>;
@@ -44,13 +45,6 @@ async function reconcile(args: string[], options: { tty: boolean; answer?: strin
   return { code, stdout: Buffer.concat(out).toString('utf8') };
 }
 
-function totalsRow(stdout: string): Record<string, number> {
-  const lines = stdout.split('\n');
-  const header = lines.findIndex((l) => l.startsWith('targets'));
-  const names = (lines[header] ?? '').split(/\s{2,}/u);
-  const values = (lines[header + 2] ?? '').trim().split(/\s+/u).map(Number);
-  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? NaN]));
-}
 
 describe('linkgate reconcile on a terminal', () => {
   it('shows the plan and asks; "n" writes nothing', async () => {

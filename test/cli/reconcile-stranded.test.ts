@@ -14,6 +14,7 @@ import { startArmEmulator, type ArmEmulator, type Fault } from '../../emulator/a
 import { DATA_SUBSCRIPTION, demoWorld, PAYMENTS_SUBSCRIPTION } from '../../emulator/demo-world.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { totalsRow } from './reconcile-table.js';
 import { DEFAULT_DECISION_RETRY } from '../../src/pipeline/release-decision.js';
 import type { SweepTotals } from '../../src/sweep/sweep-totals.js';
 
@@ -51,14 +52,6 @@ async function reconcile(args: string[], env: Record<string, string>, now?: () =
   return { code, stdout: Buffer.concat(out).toString('utf8') };
 }
 
-/** The totals row of the table, by column header. */
-function totalsRow(stdout: string): Record<string, number> {
-  const lines = stdout.split('\n');
-  const header = lines.findIndex((l) => l.startsWith('targets'));
-  const names = (lines[header] ?? '').split(/\s{2,}/u);
-  const values = (lines[header + 2] ?? '').trim().split(/\s+/u).map(Number);
-  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? NaN]));
-}
 
 const writesAttempted = (emulator: ArmEmulator): number => emulator.requests.filter((r) => r.operation === 'write').length;
 
