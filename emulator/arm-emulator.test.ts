@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEmulatorArgs } from '../src/cli/commands/emulator.js';
 import { UsageError } from '../src/cli/io.js';
@@ -401,6 +402,35 @@ describe('ARM emulator: faults', () => {
     expect(emu.requests.at(-1)).toMatchObject({ fault: 'delay', status: 200 });
     expect((await call(v(`${PLS}/privateEndpointConnections/c0`))).status).toBe(200);
     expect(emu.stats().faultsInjected).toBe(2);
+  });
+});
+
+describe('ARM emulator: a write whose client timed out', () => {
+  it('holds a timeout-faulted write until the client leaves, then lands it; idle() waits for it', async () => {
+    const emu = await start({ faults: [{ match: { operation: 'write' }, fault: { kind: 'timeout' }, times: 1 }] });
+    const body = JSON.stringify({ properties: { privateEndpoint: { id: pe('pe4') }, privateLinkServiceConnectionState: { status: 'Approved', description: 'ok', actionsRequired: 'None' } } });
+    const path = v(`${PLS}/privateEndpointConnections/c4`);
+    const port = Number(new URL(emu.url).port);
+    // A client that sends the write and gives up at once (half-closes): no timer decides who goes first.
+    const answer = await new Promise<string>((resolve, reject) => {
+      let received = '';
+      const socket = createConnection({ host: '127.0.0.1', port }, () => {
+        socket.end(
+          `PUT ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+      });
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      socket.once('close', () => resolve(received));
+      socket.once('error', reject);
+    });
+    await emu.idle();
+    // The answer went nowhere, yet ARM applied the write.
+    expect(answer).toBe('');
+    expect(emu.writesTo(`${PLS}/privateEndpointConnections/c4`)).toBe(1);
+    expect(emu.requests.at(-1)).toMatchObject({ fault: 'timeout', operation: 'write', status: 200 });
+    expect(emu.world.providers[0]?.connections[4]?.status).toBe('Approved');
+    // Idle with nothing in flight answers at once.
+    await emu.idle();
   });
 });
 

@@ -75,6 +75,12 @@ export interface ArmEmulator {
   stats(): EmulatorStats;
   /** Replaces the fault rules (and their `times` budgets). */
   setFaults(rules: FaultRule[]): void;
+  /**
+   * Resolves once no request is being handled: every request received has been answered, reset,
+   * or carried out after its client gave up (a delay or timeout fault). A test that moves time
+   * (a lease) awaits it so that no write can still land from before.
+   */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -137,8 +143,28 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
     sleep,
   });
 
+  // Requests received and not yet done with, and who waits for there to be none.
+  let handling = 0;
+  let idleWaiters: Array<() => void> = [];
+  const settled = (): void => {
+    if (--handling > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const wake of waiters) wake();
+  };
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    handling++;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      settled();
+    };
+    // A request whose client left before its body arrived is never carried out (its handler waits for a body that will not come).
+    res.once('close', () => {
+      if (!req.complete) finish();
+    });
+    handle(req, res).finally(finish).catch((error: unknown) => {
       // A bug in the double must be loud in the test that hit it, not hang the client.
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
@@ -165,6 +191,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
     writesTo: (connectionId) => stats.writesByConnection[connectionId.toLowerCase()] ?? 0,
     stats: () => structuredClone(stats),
     setFaults: (rules) => faults.set(rules),
+    idle: () => (handling === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

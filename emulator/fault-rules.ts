@@ -10,7 +10,14 @@ export type Fault =
   /** Destroys the socket without an answer (the client sees a connection reset). */
   | { kind: 'reset' }
   /** Waits, then answers normally. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /**
+   * Holds the request until its client gives up (closes the connection), then carries it out: the
+   * answer goes nowhere, but a write still lands, as a request in flight when its caller timed out
+   * may still be applied (the straggler window of src/pipeline/write-lease.ts). Ordered by the
+   * client's own timeout, not by a timer of the emulator's: a test need not guess which fires first.
+   */
+  | { kind: 'timeout' };
 
 export interface FaultRule {
   match: { method?: string; pathIncludes?: string; operation?: EmulatedOperation };

@@ -52,6 +52,12 @@ function unauthenticated(authorization: string | undefined, tenant: string | und
   });
 }
 
+/** Resolves once the client has closed the connection (at once if it already has). */
+function clientGone(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => res.once('close', () => resolve()));
+}
+
 export function createRequestHandler(deps: MiddlewareDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { requestLog } = deps;
   const { stats } = requestLog;
@@ -115,7 +121,8 @@ export function createRequestHandler(deps: MiddlewareDeps): (req: IncomingMessag
         send(faultAnswer(fault));
         return;
       }
-      await deps.sleep(faultDelayMs(fault));
+      if (fault.kind === 'timeout') await clientGone(req, res);
+      else await deps.sleep(faultDelayMs(fault));
     }
 
     const subscription = r.kind === 'tenant' ? r.subscriptionId : subscriptionOfPath(path);

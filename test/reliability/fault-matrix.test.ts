@@ -4,7 +4,11 @@
  * store, with ~20 % of ARM requests faulted at every step (list, endpoint read, tenant lookup,
  * write, poll, re-read: 429 + Retry-After, 500, 503, resets, timeouts, slow answers) and the audit
  * store failing too (before and after its writes land). A batch that fails is redelivered, as Event
- * Grid does, a bounded number of times. Afterwards, against the oracle computed from the initial
+ * Grid does, a bounded number of times. Time is virtual and moves only between rounds of redelivery,
+ * once every delivery settled and ARM has carried out every request it received, so a lease can
+ * expire only when no write is in flight: the test is bounded by work (rounds × batches, each
+ * delivery bounded by the client's attempts), not by how fast a shared machine runs it.
+ * Afterwards, against the oracle computed from the initial
  * world by the pure evaluator:
  *   - every connection's ARM state is what policy says,
  *   - every decided connection was written exactly once, nothing else was written,
@@ -29,6 +33,7 @@ import { silentLogger } from '../../src/log/create-logger.js';
 import { handleEvents, type PipelineDeps } from '../../src/pipeline/handle-events.js';
 import { mapWithConcurrency } from '../../src/pipeline/map-with-concurrency.js';
 import { writeLeaseMs } from '../../src/pipeline/write-lease.js';
+import { manualClock } from '../support/virtual-clock.js';
 import { buildScenario, FULL, isEtagless, shuffle, tally, UNGOVERNED_SUB, type Scenario } from './scenario.js';
 import { withStoreFaults, type StoreFaultStats } from './faulty-audit-store.js';
 
@@ -36,20 +41,28 @@ const TARGETS = FULL ? 100 : 20;
 const PER_TARGET = FULL ? 20 : 15;
 const BATCH_SIZE = 10;
 const DUPLICATE_SHARE = 0.1;
-/** Deliveries of a batch at most (Event Grid's default is 30 attempts over 24 h; a bound keeps the test finite). */
+/** Deliveries of a batch at most, one per round (Event Grid's default is 30 attempts over 24 h; a bound keeps the test finite). */
 const MAX_DELIVERIES = 30;
-const CLIENT_TIMEOUT_MS = 250;
-/** The workers' ARM client limits: small, so that the lease they imply is short enough to wait out in a test. */
-const CLIENT_LIMITS = { timeoutMs: CLIENT_TIMEOUT_MS, maxAttempts: 5, maxRetryDelayMs: 15, maxPolls: 2, pollIntervalMs: 5 } as const;
-/** A delayed answer (below) lands this long after it was sent: the window in which a write the client gave up on may still land. */
-const SLOW_ANSWER_MS = CLIENT_TIMEOUT_MS * 3;
 /**
- * The lease from the client's worst case (write-lease.ts), never shorter: a claim taken over any
- * sooner could meet its first writer's write still landing, and etag-less types have no If-Match
- * to catch that second write.
+ * The one wall-clock limit left: the client's own request timeout (src/arm/send-request.ts), which
+ * ends a request the emulator holds with a timeout fault. It orders nothing the assertions depend
+ * on: a request that outlasts it on a busy machine is one more transient failure, retried.
  */
-const LEASE_MS = writeLeaseMs({ ...CLIENT_LIMITS, stragglerMs: SLOW_ANSWER_MS });
-/** Redelivery comes after the lease here, as Event Grid's later retries (1 min, 5 min, …) come after linkgate's lease. */
+const CLIENT_TIMEOUT_MS = 500;
+/** The workers' ARM client limits; retries and polls sleep on the virtual clock (at once, recorded). */
+const CLIENT_LIMITS = { timeoutMs: CLIENT_TIMEOUT_MS, maxAttempts: 5, maxRetryDelayMs: 60_000, maxPolls: 2, pollIntervalMs: 5 } as const;
+/**
+ * The lease from the client's worst case (write-lease.ts), with ARM's straggler window taken as one
+ * more timeout. On virtual time it cannot expire under a write anyway (time moves only when
+ * nothing is in flight); it is the lease the workers would run with, so retries and redelivery
+ * see claims held and released on the same scale as in production.
+ */
+const LEASE_MS = writeLeaseMs({ ...CLIENT_LIMITS, stragglerMs: CLIENT_TIMEOUT_MS });
+/**
+ * Virtual time between rounds of redelivery: a third of the lease, so a redelivered batch may meet a
+ * claim still held (and fail again) as well as one whose lease ran out, as Event Grid's retries
+ * (10 s, 30 s, 1 min, …) meet linkgate's lease of minutes.
+ */
 const REDELIVERY_DELAY_MS = Math.ceil(LEASE_MS / 3);
 /** A write that did not land is retried after a lease (it may be one the client gave up on), within the deliveries' bound. */
 const DECISION_RETRY = { maxAttempts: 6, baseDelayMs: LEASE_MS, maxDelayMs: LEASE_MS };
@@ -63,17 +76,16 @@ function faultRules(): FaultRule[] {
     { match: { operation }, probability: 0.04, fault: { kind: 'status', status: 500 } },
     { match: { operation }, probability: 0.04, fault: { kind: 'status', status: 503 } },
     { match: { operation }, probability: 0.04, fault: { kind: 'reset' } },
-    // Longer than the client timeout: a timeout; for a write, the write still lands after it.
-    { match: { operation }, probability: 0.02, fault: { kind: 'delay', ms: SLOW_ANSWER_MS } },
+    // Held until the client times out; a write still lands after it (the emulator's `idle()` waits for it).
+    { match: { operation }, probability: 0.02, fault: { kind: 'timeout' } },
+    // A slow answer, well within the client's timeout.
     { match: { operation }, probability: 0.02, fault: { kind: 'delay', ms: 40 } },
   ]);
 }
 
-/** Retries without wall time worth waiting for: Retry-After and backoff are honoured in order, but capped at 15 ms. */
-const fastSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 15)));
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+type Clock = ReturnType<typeof manualClock>;
 
-function worker(emulator: ArmEmulator, scenario: Scenario, store: AuditStore, seed: number): PipelineDeps {
+function worker(emulator: ArmEmulator, scenario: Scenario, store: AuditStore, seed: number, clock: Clock): PipelineDeps {
   const arm = createArmClient({
     endpoint: emulator.url,
     credential: { token: emulator.token },
@@ -83,7 +95,9 @@ function worker(emulator: ArmEmulator, scenario: Scenario, store: AuditStore, se
     maxPolls: CLIENT_LIMITS.maxPolls,
     pollIntervalMs: CLIENT_LIMITS.pollIntervalMs,
     pacing: false,
-    sleep: fastSleep,
+    // Backoff, Retry-After and polling are asked for (recorded) and return at once: they move no lease.
+    now: clock.now,
+    sleep: clock.sleep,
     random: seededRandom(seed),
   });
   return {
@@ -95,7 +109,7 @@ function worker(emulator: ArmEmulator, scenario: Scenario, store: AuditStore, se
     leaseMs: LEASE_MS,
     retry: DECISION_RETRY,
     concurrency: 4,
-    now: () => new Date(),
+    now: () => new Date(clock.now()),
     newId: () => randomUUID(),
   };
 }
@@ -115,6 +129,8 @@ async function deliveries(scenario: Scenario, random: () => number): Promise<{ b
 }
 
 interface RunReport {
+  /** Rounds of delivery: the first, then one per redelivery. */
+  rounds: number;
   deliveries: number;
   redeliveries: number;
   exhausted: number;
@@ -123,35 +139,54 @@ interface RunReport {
   failures: Record<string, number>;
 }
 
-async function runDeliveries(batches: DeliveredEvent[][], workers: PipelineDeps[]): Promise<RunReport> {
-  const report: RunReport = { deliveries: 0, redeliveries: 0, exhausted: 0, outcomes: {}, failures: {} };
+/**
+ * Delivers every batch, then redelivers the failed ones in rounds, each failed batch to the other
+ * worker (as Event Grid may). Between rounds, and only there, virtual time moves on: after every
+ * delivery of the round settled and the emulator has carried out every request it received (a write
+ * whose client timed out lands then), so no lease expires under a write still on its way; etag-less
+ * types have no If-Match to stop a second write.
+ */
+async function runDeliveries(batches: DeliveredEvent[][], workers: PipelineDeps[], clock: Clock, emulator: ArmEmulator): Promise<RunReport> {
+  const report: RunReport = { rounds: 0, deliveries: 0, redeliveries: 0, exhausted: 0, outcomes: {}, failures: {} };
   const why = (text: string): void => {
     const key = text.replace(/\/subscriptions\/\S+/gu, '<id>').replace(/[0-9a-f-]{8,}/giu, '#').slice(0, 90);
     report.failures[key] = (report.failures[key] ?? 0) + 1;
   };
-  // Each worker takes every other batch; a failed batch is redelivered to the other worker, as Event Grid may.
-  const deliver = async (batch: DeliveredEvent[], index: number): Promise<void> => {
-    for (let attempt = 0; attempt < MAX_DELIVERIES; attempt++) {
-      const deps = workers[(index + attempt) % workers.length] as PipelineDeps;
-      report.deliveries++;
-      if (attempt > 0) report.redeliveries++;
-      let failed: boolean;
-      try {
-        const outcome = await handleEvents(batch, deps);
-        for (const target of outcome.targets) for (const [result, n] of Object.entries(target.results)) report.outcomes[result] = (report.outcomes[result] ?? 0) + n;
-        failed = outcome.transient || outcome.errors.length > 0;
-        if (failed) why(outcome.errors[0] ?? 'transient');
-      } catch (error) {
-        failed = true;
-        why(String(error));
-      }
-      if (!failed) return;
-      await pause(REDELIVERY_DELAY_MS);
+  /** One delivery of one batch; whether it must be redelivered. */
+  const deliver = async (batch: DeliveredEvent[], deps: PipelineDeps, attempt: number): Promise<boolean> => {
+    report.deliveries++;
+    if (attempt > 0) report.redeliveries++;
+    try {
+      const outcome = await handleEvents(batch, deps);
+      for (const target of outcome.targets) for (const [result, n] of Object.entries(target.results)) report.outcomes[result] = (report.outcomes[result] ?? 0) + n;
+      const failed = outcome.transient || outcome.errors.length > 0;
+      if (failed) why(outcome.errors[0] ?? 'transient');
+      return failed;
+    } catch (error) {
+      why(String(error));
+      return true;
     }
-    report.exhausted++;
   };
-  const byWorker = workers.map((_, w) => batches.map((batch, index) => ({ batch, index })).filter(({ index }) => index % workers.length === w));
-  await Promise.all(byWorker.map((mine) => mapWithConcurrency(mine, 3, ({ batch, index }) => deliver(batch, index))));
+  let waiting = batches.map((batch, index) => ({ batch, index }));
+  for (let attempt = 0; attempt < MAX_DELIVERIES && waiting.length > 0; attempt++) {
+    if (attempt > 0) {
+      await emulator.idle();
+      clock.advance(REDELIVERY_DELAY_MS);
+    }
+    report.rounds++;
+    const failed: typeof waiting = [];
+    // Each worker takes every other batch, three at a time; a batch moves to the other worker on each redelivery.
+    const byWorker = workers.map((_, w) => waiting.filter(({ index }) => (index + attempt) % workers.length === w));
+    await Promise.all(
+      byWorker.map((mine, w) =>
+        mapWithConcurrency(mine, 3, async (item) => {
+          if (await deliver(item.batch, workers[w] as PipelineDeps, attempt)) failed.push(item);
+        }),
+      ),
+    );
+    waiting = failed.sort((a, b) => a.index - b.index);
+  }
+  report.exhausted = waiting.length;
   return report;
 }
 
@@ -268,7 +303,8 @@ describe.each([
 ])('fault matrix with the $store audit store', ({ store: kind, note }) => {
   it(`${TARGETS * PER_TARGET} Pending connections over ${TARGETS} targets, 20 % faults, duplicates, two workers, redelivery: policy's outcome exactly once`, async () => {
     const scenario = buildScenario({ targets: TARGETS, connectionsPerTarget: PER_TARGET });
-    const emulator = await startArmEmulator({ world: scenario.world, buckets: false, faults: faultRules(), seed: 11 });
+    const clock = manualClock(Date.parse('2026-01-01T00:00:00Z'));
+    const emulator = await startArmEmulator({ world: scenario.world, buckets: false, faults: faultRules(), seed: 11, now: clock.now });
     cleanups.push(() => emulator.close());
     const random = seededRandom(23);
     let storeFaultsOn = true;
@@ -292,13 +328,14 @@ describe.each([
         storeStats.push(faulty.stats);
       }
     }
-    const workers = stores.map((store, w) => worker(emulator, scenario, store, 100 + w));
+    const workers = stores.map((store, w) => worker(emulator, scenario, store, 100 + w, clock));
     cleanups.push(async () => {
       await Promise.all(workers.map((w) => w.arm.close()));
     });
 
     const { batches, events, duplicates } = await deliveries(scenario, random);
-    const run = await runDeliveries(batches, workers);
+    const run = await runDeliveries(batches, workers, clock, emulator);
+    await emulator.idle();
     storeFaultsOn = false;
     emulator.setFaults([]);
     const stats = emulator.stats();
@@ -313,6 +350,8 @@ describe.each([
       'events sent (incl. duplicates)': events,
       'duplicate events': duplicates,
       batches: batches.length,
+      'rounds of delivery': run.rounds,
+      'virtual time passed (lease, between rounds)': `${clock.now() - Date.parse('2026-01-01T00:00:00Z')} ms (${LEASE_MS} ms, ${REDELIVERY_DELAY_MS} ms)`,
       'deliveries (incl. redeliveries)': run.deliveries,
       redeliveries: run.redeliveries,
       'batches still failing after redelivery': run.exhausted,
@@ -356,7 +395,7 @@ describe.each([
     // Every manual decision is on record exactly once: the stores' appendOnce is atomic, so two
     // racing workers or a retried append never add a second identical record.
     expect(Object.keys(verdict.manualRecordsPerConnection)).toEqual(['1']);
-    // Bounded by work (batches × MAX_DELIVERIES deliveries, each bounded by the client's timeouts),
-    // not by how fast a shared machine runs it: the time limit is a backstop against a hang only.
+    // Bounded by work (at most MAX_DELIVERIES rounds over the batches, each delivery bounded by the
+    // client's attempts), not by how fast a shared machine runs it: the time limit guards against a hang only.
   }, FULL ? 3_600_000 : 900_000);
 });

@@ -64,3 +64,25 @@ export function wakeOrderClock(start = 0): VirtualClock {
     sleeps,
   };
 }
+
+/**
+ * A clock only the test moves (`advance`); sleeps are recorded and return at once without moving
+ * it. For concurrent workers that share leases: a sleeper moving shared time could expire another
+ * worker's lease while its write is still on its way, so time passes only where the test has seen
+ * that nothing is in flight (the fault matrix, between rounds of redelivery).
+ */
+export function manualClock(start = 0): VirtualClock & { advance(ms: number): void } {
+  let clock = start;
+  const sleeps: number[] = [];
+  return {
+    now: () => clock,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    },
+    advance: (ms) => {
+      clock += Math.max(0, ms);
+    },
+    sleeps,
+  };
+}
