@@ -38,7 +38,7 @@ export class CidrIndex<E = string> {
       let prefix: number;
       if (key >= 0) {
         start = Math.floor(key / 64);
-        prefix = key % 64;
+        prefix = key - start * 64;
       } else {
         const parsed = parseCidr(cidr);
         if (!parsed.ok) continue;

@@ -36,8 +36,9 @@ export function ipv4BlockKey(text: string): number {
     prefix = prefix * 10 + d;
     if (prefix > 32) return -1;
   }
-  const size = 2 ** (32 - prefix);
-  if (start % size !== 0) return -1;
+  // Host bits set? (Integer masks, not a floating-point %: this runs 100,000 times per load.)
+  const hostMask = prefix === 32 ? 0 : -1 >>> prefix;
+  if ((start & hostMask) !== 0) return -1;
   return start * 64 + prefix;
 }
 

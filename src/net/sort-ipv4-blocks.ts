@@ -8,13 +8,25 @@
 /** Bits per pass over the start address (32 = 11 + 11 + 10). */
 const DIGIT_BITS = 11;
 
-function countingPass(order: Uint32Array, into: Uint32Array, count: number, digit: (i: number) => number, buckets: number): void {
-  const counts = new Uint32Array(buckets + 1);
-  for (let k = 0; k < count; k++) counts[digit(order[k]!) + 1]!++;
-  for (let b = 0; b < buckets; b++) counts[b + 1]! += counts[b]!;
+/** Stable counting pass on the prefix (0..32). */
+function byPrefix(order: Uint32Array, into: Uint32Array, count: number, prefixes: Uint8Array): void {
+  const counts = new Uint32Array(34);
+  for (let k = 0; k < count; k++) counts[prefixes[order[k]!]! + 1]!++;
+  for (let b = 0; b < 33; b++) counts[b + 1]! += counts[b]!;
   for (let k = 0; k < count; k++) {
     const i = order[k]!;
-    into[counts[digit(i)]!++] = i;
+    into[counts[prefixes[i]!]!++] = i;
+  }
+}
+
+/** Stable counting pass on the bits of the start address selected by `shift` and `mask`. */
+function byStartBits(order: Uint32Array, into: Uint32Array, count: number, starts: Uint32Array, shift: number, mask: number): void {
+  const counts = new Uint32Array(mask + 2);
+  for (let k = 0; k < count; k++) counts[((starts[order[k]!]! >>> shift) & mask) + 1]!++;
+  for (let b = 0; b <= mask; b++) counts[b + 1]! += counts[b]!;
+  for (let k = 0; k < count; k++) {
+    const i = order[k]!;
+    into[counts[(starts[i]! >>> shift) & mask]!++] = i;
   }
 }
 
@@ -27,19 +39,12 @@ export function sortIpv4Blocks(starts: Uint32Array, prefixes: Uint8Array, count:
   for (let i = 0; i < count; i++) order[i] = i;
   if (count < 2) return order;
   let spare = new Uint32Array(count);
-  const swap = (): void => {
-    const t = order;
-    order = spare;
-    spare = t;
-  };
   // Least significant key first: the prefix, then the start address from its low bits up.
-  countingPass(order, spare, count, (i) => prefixes[i]!, 33);
-  swap();
+  byPrefix(order, spare, count, prefixes);
+  [order, spare] = [spare, order];
   for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
-    const bits = Math.min(DIGIT_BITS, 32 - shift);
-    const mask = (1 << bits) - 1;
-    countingPass(order, spare, count, (i) => (starts[i]! >>> shift) & mask, 1 << bits);
-    swap();
+    byStartBits(order, spare, count, starts, shift, (1 << Math.min(DIGIT_BITS, 32 - shift)) - 1);
+    [order, spare] = [spare, order];
   }
   return order;
 }

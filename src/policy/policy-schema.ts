@@ -105,8 +105,9 @@ function hasDuplicateStrings(list: readonly string[]): boolean {
     const entry = list[i]!;
     const key = ipv4BlockKey(entry);
     if (key >= 0) {
-      starts[blocks] = Math.floor(key / 64);
-      prefixes[blocks++] = key % 64;
+      const start = Math.floor(key / 64);
+      starts[blocks] = start;
+      prefixes[blocks++] = key - start * 64;
     } else if (others.size === others.add(entry).size) return true;
   }
   const order = sortIpv4Blocks(starts, prefixes, blocks);
