@@ -1,28 +1,20 @@
 /**
  * The ARM client one delivery sees: once the delivery's deadline has passed (its answer has gone
- * out as 503, and Event Grid will redeliver), it starts no new work, so a late batch winds down
+ * out as a failure, 503 from `serve` or a failed invocation in Functions, and Event Grid will
+ * redeliver; deliver-within-deadline.ts), it starts no new work, so a late batch winds down
  * instead of running on behind the retry.
  *
  * Only the reads that begin work are refused: listing a target's connections, reading a consumer
- * endpoint, looking up a tenant, querying Resource Graph. Reads and writes that finish a decision
- * already claimed (the write, the re-read that confirms it) always run: cutting them would leave
- * a claim without its outcome, which is worse than finishing late. So a delivery past its deadline
- * leaves no write unrecorded.
+ * endpoint or its network interface, looking up a tenant, querying Resource Graph. Reads and
+ * writes that finish a decision already claimed (the write, the re-read that confirms it) always
+ * run: cutting them would leave a claim without its outcome, which is worse than finishing late.
+ * So a delivery past its deadline leaves no write unrecorded.
  */
 import type { ArmClient } from '../arm/types.js';
-import { LinkgateError } from '../errors/linkgate-error.js';
-
-export class DeliveryDeadlineError extends LinkgateError {
-  override name = 'DeliveryDeadlineError';
-}
+import { deliveryDeadlineError, type DeliveryDeadlineError } from './deliver-within-deadline.js';
 
 function refused(what: string): DeliveryDeadlineError {
-  // Transient: the redelivery does the work this delivery did not start.
-  return new DeliveryDeadlineError(`${what} not started: the delivery passed its deadline and was answered 503`, {
-    code: 'DeliveryDeadline',
-    transient: true,
-    hint: 'Event Grid redelivers the event; raise LINKGATE_SERVE_DEADLINE_MS only if deliveries routinely need longer (Event Grid waits 30 s)',
-  });
+  return deliveryDeadlineError(`${what} not started: the delivery passed its deadline and was answered as failed`);
 }
 
 export function armWithDeadline(arm: ArmClient, signal: AbortSignal): ArmClient {
@@ -33,6 +25,7 @@ export function armWithDeadline(arm: ArmClient, signal: AbortSignal): ArmClient 
     ...passThrough,
     listConnections: (targetId) => guard('listing connections', () => arm.listConnections(targetId)),
     getPrivateEndpoint: (id) => guard('reading a private endpoint', () => arm.getPrivateEndpoint(id)),
+    getNetworkInterface: (id) => guard("reading a private endpoint's network interface", () => arm.getNetworkInterface(id)),
     homeTenantOf: (subscriptionId) => guard('looking up a home tenant', () => arm.homeTenantOf(subscriptionId)),
     queryResourceGraph(request) {
       if (signal.aborted) throw refused('a Resource Graph query');

@@ -17,6 +17,7 @@ import { parseJsonSafely } from '../intake/parse-json-safely.js';
 import type { Logger } from '../log/create-logger.js';
 import { errorSummary } from '../pipeline/classify-error.js';
 import { createAdmission, RETRY_AFTER_SECONDS, type Admission, type AdmissionLimits } from './admission.js';
+import { lateDeliveryError, runWithDeadline, unfinishedWork, type DeadlineTimer } from './deliver-within-deadline.js';
 
 export const WEBHOOK_PATH = '/runtime/webhooks/eventgrid';
 
@@ -58,6 +59,8 @@ export interface WebhookServerOptions {
   maxBodyBytes?: number;
   /** Extra fields for GET /healthz (e.g. the policy revision in use). */
   health?: () => Record<string, unknown>;
+  /** Starts each delivery's answer deadline (tests fire it themselves). */
+  timer?: DeadlineTimer;
 }
 
 export interface WebhookServer {
@@ -115,13 +118,9 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const log = options.logger;
-  const inFlight = new Set<Promise<unknown>>();
+  const inFlight = unfinishedWork();
   const limits = { ...DEFAULT_SERVE_LIMITS, ...options.limits };
   const admission = createAdmission(limits);
-  const track = (work: Promise<unknown>): void => {
-    const tracked = work.finally(() => inFlight.delete(tracked)).catch(() => undefined);
-    inFlight.add(tracked);
-  };
   const refuse = (res: ServerResponse, why: string): void => {
     log.warn({ inFlight: admission.inFlight, reason: why }, 'delivery refused: overloaded; Event Grid will retry');
     send(res, 503, { error: `overloaded: ${why}; retry later` }, { 'retry-after': String(RETRY_AFTER_SECONDS), connection: 'close' });
@@ -175,23 +174,26 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (events.length === 0 && rejected.length > 0) throw new HttpError(400, `no valid event in the delivery: ${rejected[0]?.error ?? ''}`);
     if (!admission.admitEvents(events.length)) return refuse(res, `${admission.inFlight.events} events in flight, bound ${limits.maxEvents}`);
     const started = Date.now();
-    const controller = new AbortController();
     // The work keeps its event slots until it has really finished, answered or not.
-    const work = options.handle(events, { signal: controller.signal }).finally(() => admission.releaseEvents(events.length));
-    track(work);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'deadline'>((resolve) => {
-      timer = setTimeout(() => resolve('deadline'), limits.deadlineMs);
-    });
-    const outcome = await Promise.race([work.then((result) => ({ result }), (error: unknown) => ({ error })), deadline]);
-    clearTimeout(timer);
+    const run = runWithDeadline(
+      async (signal) => {
+        try {
+          return await options.handle(events, { signal });
+        } finally {
+          admission.releaseEvents(events.length);
+        }
+      },
+      limits.deadlineMs,
+      options.timer,
+    );
+    inFlight.track(run.settled);
+    const outcome = await run.outcome;
     const eventIds = events.map((e) => e.id);
-    if (outcome === 'deadline') {
-      controller.abort();
+    if (outcome.kind === 'late') {
       log.warn({ eventIds, deadlineMs: limits.deadlineMs }, 'delivery not finished by its deadline: answered 503, its work goes on and is recorded; Event Grid will retry');
-      return send(res, 503, { error: `not finished within ${limits.deadlineMs} ms; decisions under way are still carried out and recorded, a redelivery finds them` }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+      return send(res, 503, { error: lateDeliveryError(limits.deadlineMs).message }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
     }
-    if ('error' in outcome) {
+    if (outcome.kind === 'failed') {
       log.error({ err: outcome.error, eventIds }, 'delivery failed; Event Grid will retry');
       return send(res, 503, { error: errorSummary(outcome.error) }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
     }
@@ -212,7 +214,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       // Unread bodies (413) must not keep the socket busy.
       req.resume();
     });
-    track(work);
+    inFlight.track(work);
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
@@ -235,7 +237,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Work answered 503 at its deadline is still running: wait for it too, and for work it started meanwhile.
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await inFlight.settled();
       server.closeAllConnections();
       await closed;
     },
