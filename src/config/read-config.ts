@@ -196,7 +196,7 @@ export function readConfig(env: Env): LinkgateConfig {
   const leaseSeconds = (seconds: number): number => {
     if (get('LINKGATE_LEASE_SECONDS') !== undefined && seconds * 1000 < minimumLeaseMs()) {
       const shortest = Math.ceil(minimumLeaseMs() / 1000);
-      problem('LINKGATE_LEASE_SECONDS', `LINKGATE_LEASE_SECONDS is ${seconds}; it should be at least ${shortest}: the ARM client may spend ${shortest} s on one write (its ${Math.round((minimumLeaseMs() - ARM_PROXY_TIMEOUT_MS) / 1000)} s write deadline plus ARM's ${ARM_PROXY_TIMEOUT_MS / 1000} s proxy timeout), and a claim taken over sooner could be written twice (default ${DEFAULT_LEASE_SECONDS})`);
+      problem('LINKGATE_LEASE_SECONDS', `LINKGATE_LEASE_SECONDS is ${seconds}; it should be at least ${shortest}, the ARM client's worst case for one write: a write it starts may still land up to ${shortest} s later (its ${Math.round((minimumLeaseMs() - ARM_PROXY_TIMEOUT_MS) / 1000)} s write deadline plus ARM's ${ARM_PROXY_TIMEOUT_MS / 1000} s proxy timeout), and a claim taken over sooner could be written twice (default ${DEFAULT_LEASE_SECONDS})`);
     }
     return seconds;
   };
