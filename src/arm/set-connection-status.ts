@@ -128,7 +128,8 @@ export function createStatusWriter(ctx: SetStatusContext): SetConnectionStatus {
       return { connection, outcome: { kind: 'not-landed', reason: `the operation ended: ${operation.code}: ${operation.message}`, transient: false, code: operation.code } };
     }
     if (operation.state === 'running') {
-      const connection = entry.action === 'aosm-post' ? req.connection : await readConnection(ref, lastStartMs);
+      // Only what ARM shows now, when there is still time to ask; the outcome is the same either way.
+      const connection = entry.action === 'aosm-post' ? req.connection : now() <= lastStartMs ? await readConnection(ref, lastStartMs) : undefined;
       return { connection, outcome: { kind: 'in-progress', reason: operation.reason } };
     }
     if (entry.action === 'aosm-post') return confirmAosm(ref, req, lastStartMs);
