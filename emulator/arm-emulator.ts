@@ -46,6 +46,11 @@ export interface ArmEmulatorOptions {
   faults?: FaultRule[];
   /** Clock in epoch milliseconds (default Date.now): inject it to drive the buckets in tests. */
   now?: () => number;
+  /**
+   * How a delay fault waits (default: a timer the emulator clears when it closes). Inject one to
+   * hold answers until a test lets them go, so that "still in flight" is an event, not a guess.
+   */
+  sleep?: (ms: number) => Promise<void>;
   /** Seed of the fault dice. Default 1. */
   seed?: number;
   /** Page size of `GET …/privateEndpointConnections` (default 20). */
@@ -122,7 +127,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
     pageSize: Math.max(1, options.pageSize ?? 20),
     baseUrl: () => baseUrl,
   };
-  const sleep = (ms: number): Promise<void> =>
+  const timerSleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -140,7 +145,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
     index,
     route: (path) => routeOf(path, index),
     handler: (request) => dispatch(context, request),
-    sleep,
+    sleep: options.sleep ?? timerSleep,
   });
 
   // Requests received and not yet done with, and who waits for there to be none.

@@ -12,6 +12,7 @@ import { EVENT_FIXTURES, readFixture } from '../support/fixtures.js';
 
 const EVENT_GRID_WAIT_MS = 30_000;
 const MAX_REDELIVERIES = 20;
+const MAX_ADMITTED = 4;
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -20,19 +21,37 @@ afterEach(async () => {
 
 describe('serve under more deliveries than it admits', () => {
   it('answers every delivery, refuses the excess with 503 at once, and loses no decision after redelivery', async () => {
+    // The admitted deliveries' first listings are held until the test lets them go, so they are
+    // still in flight when the rest arrive, however slowly a busy machine sends them.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
     const h: E2eHarness = await startE2e({
-      env: { LINKGATE_SERVE_MAX_DELIVERIES: '4' },
-      // The first listings are slow, so the admitted deliveries are still in flight when the rest arrive.
-      emulator: { faults: [{ match: { operation: 'list' }, fault: { kind: 'delay', ms: 2_000 }, times: 4 }] },
+      env: { LINKGATE_SERVE_MAX_DELIVERIES: String(MAX_ADMITTED) },
+      emulator: { faults: [{ match: { operation: 'list' }, fault: { kind: 'delay', ms: 1 }, times: MAX_ADMITTED }], sleep: () => held },
     });
+    cleanups.push(async () => release());
     cleanups.push(() => h.close());
     // As Event Grid: many connections at once, and no answer after 30 s counts as a failure.
     const sender = new Agent({ connections: 64, headersTimeout: EVENT_GRID_WAIT_MS, bodyTimeout: EVENT_GRID_WAIT_MS });
     cleanups.push(() => sender.close());
 
     const deliveries = BULK_TARGETS.map((target) => [{ ...retarget(readFixture<Record<string, unknown>[]>(EVENT_FIXTURES.pecProxyEventGrid)[0], STORAGE_ID, target), id: randomUUID() }]);
-    const first = await Promise.all(deliveries.map((body) => sendToWebhook(h.webhookUrl, body, { dispatcher: sender })));
+    // The excess is answered while the admitted ones are held: wait for exactly those answers, then release.
+    let answeredWhileHeld = 0;
+    let excessAnswered = (): void => undefined;
+    const allExcessAnswered = new Promise<void>((resolve) => (excessAnswered = resolve));
+    const sent = deliveries.map((body) =>
+      sendToWebhook(h.webhookUrl, body, { dispatcher: sender }).then((answer) => {
+        if (++answeredWhileHeld === deliveries.length - MAX_ADMITTED) excessAnswered();
+        return answer;
+      }),
+    );
+    await allExcessAnswered;
+    release();
+    const first = await Promise.all(sent);
     const refused = first.filter((a) => a.status === 503);
+    // Exactly the admitted ones were held and then answered 200; every other delivery was refused at once.
+    expect(refused.length).toBe(deliveries.length - MAX_ADMITTED);
     expect(first.filter((a) => a.status === 200).length).toBeGreaterThan(0);
     expect(refused.length).toBeGreaterThan(0);
     expect(first.every((a) => a.status === 200 || a.status === 503)).toBe(true);
