@@ -42,6 +42,8 @@ const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b
 
 export function parseJsonWithSourceMap(text: string): JsonParseResult {
   const values = new Map<string, number>();
+  // Offsets of the strings of an array, by the array's pointer: a list of 100,000 CIDRs needs no pointer per entry.
+  const arrayStrings = new Map<string, number[]>();
   const keys = new Map<string, number>();
   const duplicateKeys: string[] = [];
   let i = 0;
@@ -57,6 +59,15 @@ export function parseJsonWithSourceMap(text: string): JsonParseResult {
 
   const parseString = (): string => {
     const start = i;
+    // The usual string has no escape or control character: one slice, not a character at a time.
+    for (let j = i + 1; j < text.length; j++) {
+      const code = text.charCodeAt(j);
+      if (code === 34) {
+        i = j + 1;
+        return text.slice(start + 1, j);
+      }
+      if (code === 92 || code < 0x20) break;
+    }
     i++; // opening quote
     let out = '';
     for (;;) {
@@ -156,10 +167,18 @@ export function parseJsonWithSourceMap(text: string): JsonParseResult {
       i++;
       return out;
     }
+    let offsets: number[] | undefined;
     for (;;) {
       skipSpace();
       if (text[i] === ']') throw new Failure(i, 'trailing-comma', ']');
-      out.push(parseValue(`${pointer}/${out.length}`, depth + 1));
+      if (text[i] === '"') {
+        if (offsets === undefined) {
+          offsets = [];
+          arrayStrings.set(pointer, offsets);
+        }
+        offsets[out.length] = i;
+        out.push(parseString());
+      } else out.push(parseValue(`${pointer}/${out.length}`, depth + 1));
       skipSpace();
       const after = text[i];
       if (after === ',') {
@@ -180,10 +199,17 @@ export function parseJsonWithSourceMap(text: string): JsonParseResult {
     skipSpace();
     if (i < text.length) throw new Failure(i, 'trailing-text');
     const at = (offset: number | undefined): SourcePosition | undefined => (offset === undefined ? undefined : positionAt(text, offset));
+    const valueOffset = (p: string): number | undefined => {
+      const direct = values.get(p);
+      if (direct !== undefined) return direct;
+      const slash = p.lastIndexOf('/');
+      const index = p.slice(slash + 1);
+      return /^(?:0|[1-9][0-9]*)$/u.test(index) ? arrayStrings.get(p.slice(0, slash))?.[Number(index)] : undefined;
+    };
     return {
       ok: true,
       value,
-      map: { value: (p) => at(values.get(p)), key: (p) => at(keys.get(p) ?? values.get(p)), duplicateKeys },
+      map: { value: (p) => at(valueOffset(p)), key: (p) => at(keys.get(p) ?? valueOffset(p)), duplicateKeys },
     };
   } catch (error) {
     if (!(error instanceof Failure)) throw error;

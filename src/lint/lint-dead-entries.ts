@@ -4,7 +4,7 @@
  * denied one, can never approve anything. Legal, but almost always a mistake: a warning.
  */
 import { compileIdPattern, matchIdSegments } from '../ids/id-pattern.js';
-import { looksLikeCidr, parseCidr, type Cidr } from '../net/cidr.js';
+import { ipv4BlockKey, looksLikeCidr, parseCidr, type Cidr } from '../net/cidr.js';
 
 export interface DeadEntry {
   pointer: string;
@@ -36,6 +36,18 @@ function patternCovers(deny: string, trusted: string): boolean {
   return compiled.ok && matchIdSegments(compiled.pattern, trusted.toLowerCase().replace(/\/$/u, '').slice(1).split('/'));
 }
 
+/** The first deny block holding every address of a trusted CIDR entry; a strict IPv4 block is read as numbers. */
+function denyCidrCovering(entry: string, denyCidrs: ReadonlyArray<{ entry: string; cidr: Cidr }>): { entry: string; cidr: Cidr } | undefined {
+  const key = ipv4BlockKey(entry);
+  if (key >= 0) {
+    const start = Math.floor(key / 64);
+    const end = start + 2 ** (32 - (key - start * 64)) - 1;
+    return denyCidrs.find((d) => d.cidr.version === 4 && d.cidr.start <= start && end <= d.cidr.end);
+  }
+  const parsed = parseCidr(entry);
+  return parsed.ok ? denyCidrs.find((d) => within(parsed.cidr, d.cidr)) : undefined;
+}
+
 export function findDeadEntries(document: unknown): DeadEntry[] {
   const policy = record(document);
   const deny = record(policy['deny']);
@@ -62,8 +74,8 @@ export function findDeadEntries(document: unknown): DeadEntry[] {
   });
   for (const [entry, i] of strings(policy['trustedSubnets'])) {
     if (looksLikeCidr(entry)) {
-      const parsed = parseCidr(entry);
-      const cover = parsed.ok ? denyCidrs.find((d) => within(parsed.cidr, d.cidr)) : undefined;
+      if (denyCidrs.length === 0) continue;
+      const cover = denyCidrCovering(entry, denyCidrs);
       if (cover !== undefined) {
         dead.push({ pointer: `/trustedSubnets/${i}`, message: `every address in ${entry} is inside deny.subnets entry ${cover.entry}: deny wins, so this entry never approves`, fix: `remove ${entry} from trustedSubnets, or narrow the deny entry ${cover.entry}` });
       }

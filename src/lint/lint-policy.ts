@@ -73,17 +73,25 @@ export function lintPolicyDocument(file: string, document: unknown, map: SourceM
   for (const [target, i] of strings(policy?.['targets'])) {
     for (const finding of lintTarget(target)) found.push({ pointer: `/targets/${i}`, ...finding });
   }
-  const subnets = (list: unknown, base: string): void => {
-    for (const [entry, i] of strings(list)) {
-      const finding = lintSubnetEntry(entry);
-      if (finding !== undefined) found.push({ pointer: `${base}/${i}`, ...finding });
+  // Index loops, no [entry, i] pair per entry: trustedSubnets may hold 100,000 of them.
+  const eachString = (list: unknown, visit: (entry: string, i: number) => void): void => {
+    if (!Array.isArray(list)) return;
+    for (let i = 0; i < list.length; i++) {
+      const entry: unknown = list[i];
+      if (typeof entry === 'string') visit(entry, i);
     }
   };
+  const subnets = (list: unknown, base: string): void => {
+    eachString(list, (entry, i) => {
+      const finding = lintSubnetEntry(entry);
+      if (finding !== undefined) found.push({ pointer: `${base}/${i}`, ...finding });
+    });
+  };
   subnets(policy?.['trustedSubnets'], '/trustedSubnets');
-  for (const [entry, i] of strings(policy?.['trustedSubnets'])) {
+  eachString(policy?.['trustedSubnets'], (entry, i) => {
     const finding = lintTrustedCidrWidth(entry);
     if (finding !== undefined) found.push({ pointer: `/trustedSubnets/${i}`, ...finding });
-  }
+  });
   subnets(record(policy?.['deny'])?.['subnets'], '/deny/subnets');
   for (const dead of findDeadEntries(document)) found.push({ ...dead, severity: 'warning', rule: 'dead-trusted-entry' });
   for (const pointer of map.duplicateKeys) {

@@ -4,7 +4,7 @@
  * compile, match nothing, and an approval or a deny the author relies on silently never happens.
  */
 import { compileIdPattern } from '../ids/id-pattern.js';
-import { looksLikeCidr, parseCidr } from '../net/cidr.js';
+import { ipv4BlockKey, looksLikeCidr, parseCidr } from '../net/cidr.js';
 import type { Finding } from './lint-targets.js';
 
 /** A subnet ID, segment by segment: literals as Azure spells them, undefined for a name. */
@@ -66,6 +66,9 @@ const WIDEST_TRUSTED_PREFIX = { 4: 8, 6: 16 } as const;
 /** A trustedSubnets CIDR so wide that it trusts (nearly) every consumer whose IP linkgate can read. */
 export function lintTrustedCidrWidth(entry: string): Finding | undefined {
   if (!looksLikeCidr(entry)) return undefined;
+  // The usual entry, a strict IPv4 block, read as a number: no object for each of 100,000 CIDRs.
+  const key = ipv4BlockKey(entry);
+  if (key >= 0 && key - Math.floor(key / 64) * 64 >= WIDEST_TRUSTED_PREFIX[4]) return undefined;
   const parsed = parseCidr(entry);
   if (!parsed.ok) return undefined;
   const widest = WIDEST_TRUSTED_PREFIX[parsed.cidr.version];
