@@ -9,6 +9,7 @@ import { CidrIndex } from '../../src/net/cidr-index.js';
 import { formatIpv4 } from '../../src/net/ip-address.js';
 import { IntervalIndex } from '../../src/net/interval-index.js';
 import { sortIpv4Blocks } from '../../src/net/sort-ipv4-blocks.js';
+import { sweepIpv4Blocks } from '../../src/net/sweep-ipv4-blocks.js';
 
 describe('ipv4BlockKey', () => {
   it('is start·64 + prefix exactly for the strict IPv4 blocks parseCidr accepts as written', () => {
@@ -76,5 +77,36 @@ describe('CidrIndex over IPv4 blocks', () => {
       }),
       { numRuns: 400, seed: 3 },
     );
+  });
+});
+
+describe('the IPv4 block build is linear', () => {
+  /** Reads of the blocks' arrays by sort and sweep, counted through Proxies, for n random /24s to /32s. */
+  function work(n: number): number {
+    let reads = 0;
+    const count = <T extends object>(target: T): T =>
+      new Proxy(target, {
+        get(t, key) {
+          if (typeof key === 'string' && /^\d+$/u.test(key)) reads++;
+          return Reflect.get(t, key) as unknown;
+        },
+      });
+    const starts = new Uint32Array(n);
+    const prefixes = new Uint8Array(n);
+    const entries: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const prefix = 24 + (i % 9);
+      starts[i] = Math.floor(((i * 2654435761) % 2 ** 32) / 2 ** (32 - prefix)) * 2 ** (32 - prefix);
+      prefixes[i] = prefix;
+      entries.push(`e${i}`);
+    }
+    sweepIpv4Blocks(count(starts), count(prefixes), count(entries), n);
+    return reads;
+  }
+
+  it('twice the blocks, twice the reads (sort and sweep)', () => {
+    const ratio = work(4000) / work(2000);
+    expect(ratio).toBeGreaterThan(1.8);
+    expect(ratio).toBeLessThan(2.2);
   });
 });
