@@ -23,14 +23,36 @@ function parsePrefix(text: string, max: number): number {
  * parseCidr then handles. No allocation: the loader and the compiler run it on 100,000 entries.
  */
 export function ipv4BlockKey(text: string): number {
-  const slash = text.indexOf('/');
-  if (slash < 7 || slash > 15 || text.length - slash < 2 || text.length - slash > 3) return -1;
-  const start = parseIpv4(text, 0, slash);
-  if (start < 0) return -1;
-  let prefix = text.charCodeAt(slash + 1) - 48;
+  const length = text.length;
+  // '0.0.0.0/0' to '255.255.255.255/32'.
+  if (length < 9 || length > 18) return -1;
+  // One pass over the address, as parseIpv4 reads it (no leading zeros, four octets of 0..255).
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return -1;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3) return -1;
+    } else if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3 || octet > 255) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c === 47 /* / */) break;
+    else return -1;
+  }
+  if (dots !== 3 || digits === 0 || octet > 255 || length - i < 2 || length - i > 3) return -1;
+  const start = value * 256 + octet;
+  let prefix = text.charCodeAt(i + 1) - 48;
   if (prefix < 0 || prefix > 9) return -1;
-  if (text.length - slash === 3) {
-    const d = text.charCodeAt(slash + 2) - 48;
+  if (length - i === 3) {
+    const d = text.charCodeAt(i + 2) - 48;
     // No leading zero ('/08'), as parsePrefix.
     if (prefix === 0 || d < 0 || d > 9) return -1;
     prefix = prefix * 10 + d;
