@@ -7,7 +7,7 @@
 import { canonicalKeyOf } from '../ids/arm-id.js';
 import type { CidrIndex } from '../net/cidr-index.js';
 import { parseIpv4 } from '../net/ip-address.js';
-import { connectionFacts, consumerRequestMessage, endpointFacts, leadingSubscription } from './connection-facts.js';
+import { connectionFacts, consumerRequestMessage, endpointFacts, subscriptionCandidate } from './connection-facts.js';
 import type { EvaluationCase } from './types.js';
 
 /** Azure caps a request message at 140 characters; anything far longer is not one. */
@@ -31,7 +31,10 @@ export class EndpointView {
 
   /** The block of `cidrs` holding the i-th address; IPv4 text is parsed once per decision, not per list. */
   cidrOf<E>(cidrs: CidrIndex<E>, i: number): E | undefined {
-    if (this.ipv4 === undefined) this.ipv4 = this.ipAddresses.map((ip) => parseIpv4(ip));
+    if (this.ipv4 === undefined) {
+      this.ipv4 = [];
+      for (const ip of this.ipAddresses) this.ipv4.push(parseIpv4(ip));
+    }
     const v4 = this.ipv4[i]!;
     return v4 >= 0 ? cidrs.matchIpv4(v4) : cidrs.match(this.ipAddresses[i]!);
   }
@@ -41,8 +44,9 @@ export class EndpointView {
     return this.key;
   }
 
+  /** The subnet's subscription for a lookup among the subscriptions subnet patterns name (see subscriptionCandidate). */
   subnetSubscription(): string | undefined {
-    if (this.subscription === null) this.subscription = leadingSubscription(this.subnetId);
+    if (this.subscription === null) this.subscription = this.subnetId === undefined ? undefined : subscriptionCandidate(this.subnetId);
     return this.subscription;
   }
 }

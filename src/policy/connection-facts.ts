@@ -35,17 +35,40 @@ const LEADING_SUBSCRIPTION = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]
 const PREFIX = '/subscriptions/';
 const GUID_END = 51;
 
-/** ARM's usual spelling: `/subscriptions/` and a lower-case GUID, checked character by character. */
-function hasLowerLeadingSubscription(id: string): boolean {
-  if (id.length < GUID_END || (id.length > GUID_END && id.charCodeAt(GUID_END) !== 47) || !id.startsWith(PREFIX)) return false;
-  for (let i = PREFIX.length; i < GUID_END; i++) {
+function isLowerHexRun(id: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
     const c = id.charCodeAt(i);
-    const offset = i - PREFIX.length;
-    if (offset === 8 || offset === 13 || offset === 18 || offset === 23) {
-      if (c !== 45) return false;
-    } else if (c < 48 || (c > 57 && c < 97) || c > 102) return false;
+    // Unsigned wrap-around: one comparison per range instead of two.
+    if ((c - 48) >>> 0 > 9 && (c - 97) >>> 0 > 5) return false;
   }
   return true;
+}
+
+/** ARM's usual spelling: `/subscriptions/` and a lower-case GUID, checked in one pass without a regex. */
+function hasLowerLeadingSubscription(id: string): boolean {
+  if (id.length < GUID_END || (id.length > GUID_END && id.charCodeAt(GUID_END) !== 47) || !id.startsWith(PREFIX)) return false;
+  return (
+    id.charCodeAt(23) === 45 &&
+    id.charCodeAt(28) === 45 &&
+    id.charCodeAt(33) === 45 &&
+    id.charCodeAt(38) === 45 &&
+    isLowerHexRun(id, 15, 23) &&
+    isLowerHexRun(id, 24, 28) &&
+    isLowerHexRun(id, 29, 33) &&
+    isLowerHexRun(id, 34, 38) &&
+    isLowerHexRun(id, 39, GUID_END)
+  );
+}
+
+/**
+ * What stands where an ID's subscription stands, lower case, unchecked: for a lookup in a set of
+ * valid subscriptions, where text that is no GUID simply finds nothing. Undefined when the ID
+ * does not start with `/subscriptions/{36 characters}`.
+ */
+export function subscriptionCandidate(id: string): string | undefined {
+  if (id.length < GUID_END || (id.length > GUID_END && id.charCodeAt(GUID_END) !== 47)) return undefined;
+  if (id.startsWith(PREFIX)) return id.slice(PREFIX.length, GUID_END).toLowerCase();
+  return leadingSubscription(id);
 }
 
 /**
