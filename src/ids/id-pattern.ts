@@ -5,7 +5,7 @@
  * by their literal leading segments so that a lookup touches only the candidates that can match.
  */
 import { isGuid } from './guid.js';
-import { hasForbiddenIdCharacter, parseArmId } from './arm-id.js';
+import { FORBIDDEN_IN_ID, parseArmId } from './arm-id.js';
 
 type SegmentMatcher = { kind: 'literal'; text: string } | { kind: 'any' } | { kind: 'glob'; regex: RegExp } | { kind: 'deep' };
 
@@ -31,7 +31,7 @@ function escapeRegex(text: string): string {
 export function compileIdPattern(input: unknown): IdPatternResult {
   if (typeof input !== 'string' || input.length === 0) return { ok: false, error: 'must be a non-empty string' };
   if (input.length > 2048) return { ok: false, error: 'longer than 2048 characters' };
-  if (hasForbiddenIdCharacter(input)) return { ok: false, error: 'contains a query, fragment, percent-encoding, backslash, space or control character' };
+  if (FORBIDDEN_IN_ID.test(input)) return { ok: false, error: 'contains a query, fragment, percent-encoding, backslash, space or control character' };
   if (!input.startsWith('/')) return { ok: false, error: "must start with '/subscriptions/'" };
   const raw = (input.endsWith('/') ? input.slice(0, -1) : input).slice(1).split('/');
   if (raw.some((s) => s.length === 0)) return { ok: false, error: "has an empty path segment ('//')" };

@@ -6,7 +6,7 @@
  */
 import { CidrIndex } from '../net/cidr-index.js';
 import { looksLikeCidr } from '../net/cidr.js';
-import { hasForbiddenIdCharacter, targetOfConnectionId } from '../ids/arm-id.js';
+import { FORBIDDEN_IN_ID, targetOfConnectionId } from '../ids/arm-id.js';
 import { compileIdPattern, IdPatternIndex, type IdPattern } from '../ids/id-pattern.js';
 import { checkRegex, type RequestMessageMatcher } from './regex-safety.js';
 import { compiledSubnetPattern } from './subnet-pattern-memo.js';
@@ -82,10 +82,8 @@ function isConnectionCollection(id: string, from: number, to: number): boolean {
 
 /** A connection name as parseArmId accepts one: not '.' or '..', no separator or forbidden character. */
 function isSafeName(id: string, from: number): boolean {
-  const length = id.length - from;
-  if (length <= 0 || (length <= 2 && id.charCodeAt(from) === 46 && id.charCodeAt(id.length - 1) === 46)) return false;
-  // `from` follows the ID's last '/', so the name holds none.
-  return !hasForbiddenIdCharacter(id, from);
+  const name = id.slice(from);
+  return name.length > 0 && name !== '.' && name !== '..' && !name.includes('/') && !FORBIDDEN_IN_ID.test(name);
 }
 
 function lowerSet(values: readonly string[] | undefined): Set<string> {

@@ -30,34 +30,23 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** ARM's usual spelling: lower-case `/subscriptions/` and GUID, which needs no lower-casing. */
+const LEADING_SUBSCRIPTION_LOWER = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$)/;
 // Without the u flag, on purpose: /iu would also fold U+017F (ſ) to s, which parseArmId rejects.
 const LEADING_SUBSCRIPTION = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$)/i;
 const PREFIX = '/subscriptions/';
 const GUID_END = 51;
 
-function isLowerHexRun(id: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = id.charCodeAt(i);
-    // Unsigned wrap-around: one comparison per range instead of two.
-    if ((c - 48) >>> 0 > 9 && (c - 97) >>> 0 > 5) return false;
-  }
-  return true;
-}
-
-/** ARM's usual spelling: `/subscriptions/` and a lower-case GUID, checked in one pass without a regex. */
-function hasLowerLeadingSubscription(id: string): boolean {
-  if (id.length < GUID_END || (id.length > GUID_END && id.charCodeAt(GUID_END) !== 47) || !id.startsWith(PREFIX)) return false;
-  return (
-    id.charCodeAt(23) === 45 &&
-    id.charCodeAt(28) === 45 &&
-    id.charCodeAt(33) === 45 &&
-    id.charCodeAt(38) === 45 &&
-    isLowerHexRun(id, 15, 23) &&
-    isLowerHexRun(id, 24, 28) &&
-    isLowerHexRun(id, 29, 33) &&
-    isLowerHexRun(id, 34, 38) &&
-    isLowerHexRun(id, 39, GUID_END)
-  );
+/**
+ * The subscription of `/subscriptions/{guid}/...`, lower case, without parsing the whole ID. Every
+ * decision asks, so the common all-lower-case spelling is tried first with a case-sensitive regex
+ * and sliced as is: the case-insensitive regex plus toLowerCase measured twice its cost, and
+ * character loops (one pass, or runs between the dashes) measured 1.3–1.7× the regex.
+ */
+export function leadingSubscription(id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  if (LEADING_SUBSCRIPTION_LOWER.test(id)) return id.slice(PREFIX.length, GUID_END);
+  return LEADING_SUBSCRIPTION.test(id) ? id.slice(PREFIX.length, GUID_END).toLowerCase() : undefined;
 }
 
 /**
@@ -69,17 +58,6 @@ export function subscriptionCandidate(id: string): string | undefined {
   if (id.length < GUID_END || (id.length > GUID_END && id.charCodeAt(GUID_END) !== 47)) return undefined;
   if (id.startsWith(PREFIX)) return id.slice(PREFIX.length, GUID_END).toLowerCase();
   return leadingSubscription(id);
-}
-
-/**
- * The subscription of `/subscriptions/{guid}/...`, lower case, without parsing the whole ID. Every
- * decision asks (the endpoint's, and the subnet's for subnet patterns), so the common all-lower-case
- * spelling is checked in one pass and sliced as is; other spellings take the case-insensitive regex.
- */
-export function leadingSubscription(id: string | undefined): string | undefined {
-  if (id === undefined) return undefined;
-  if (hasLowerLeadingSubscription(id)) return id.slice(PREFIX.length, GUID_END);
-  return LEADING_SUBSCRIPTION.test(id) ? id.slice(PREFIX.length, GUID_END).toLowerCase() : undefined;
 }
 
 export function connectionFacts(connection: unknown): ConnectionFacts {
