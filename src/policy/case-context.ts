@@ -7,7 +7,7 @@
 import { canonicalKeyOf } from '../ids/arm-id.js';
 import type { CidrIndex } from '../net/cidr-index.js';
 import { parseIpv4 } from '../net/ip-address.js';
-import { connectionFacts, consumerRequestMessage, endpointFacts, subscriptionCandidate } from './connection-facts.js';
+import { connectionFacts, consumerRequestMessage, endpointFacts, leadingSubscription } from './connection-facts.js';
 import type { EvaluationCase } from './types.js';
 
 /** Azure caps a request message at 140 characters; anything far longer is not one. */
@@ -44,9 +44,8 @@ export class EndpointView {
     return this.key;
   }
 
-  /** The subnet's subscription for a lookup among the subscriptions subnet patterns name (see subscriptionCandidate). */
   subnetSubscription(): string | undefined {
-    if (this.subscription === null) this.subscription = this.subnetId === undefined ? undefined : subscriptionCandidate(this.subnetId);
+    if (this.subscription === null) this.subscription = leadingSubscription(this.subnetId);
     return this.subscription;
   }
 }

@@ -49,17 +49,6 @@ export function leadingSubscription(id: string | undefined): string | undefined 
   return LEADING_SUBSCRIPTION.test(id) ? id.slice(PREFIX.length, GUID_END).toLowerCase() : undefined;
 }
 
-/**
- * What stands where an ID's subscription stands, lower case, unchecked: for a lookup in a set of
- * valid subscriptions, where text that is no GUID simply finds nothing. Undefined when the ID
- * does not start with `/subscriptions/{36 characters}`.
- */
-export function subscriptionCandidate(id: string): string | undefined {
-  if (id.length < GUID_END || (id.length > GUID_END && id.charCodeAt(GUID_END) !== 47)) return undefined;
-  if (id.startsWith(PREFIX)) return id.slice(PREFIX.length, GUID_END).toLowerCase();
-  return leadingSubscription(id);
-}
-
 export function connectionFacts(connection: unknown): ConnectionFacts {
   const c = record(connection);
   const properties = record(c?.['properties']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leadingSubscription, subscriptionCandidate } from '../../src/policy/connection-facts.js';
+import { leadingSubscription } from '../../src/policy/connection-facts.js';
 
 const GUID = '5f0e9b7a-1c2d-4e3f-a4b5-c6d7e8f90a1b';
 
@@ -31,25 +31,3 @@ describe('leadingSubscription', () => {
   });
 });
 
-describe('subscriptionCandidate (a lookup key among valid subscriptions, unchecked)', () => {
-  it.each([
-    [`/subscriptions/${GUID}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s`, GUID],
-    [`/subscriptions/${GUID.toUpperCase()}/resourceGroups/rg`, GUID],
-    [`/SUBSCRIPTIONS/${GUID}/resourceGroups/rg`, GUID],
-    [`/subscriptions/${'x'.repeat(36)}/resourceGroups/rg`, 'x'.repeat(36)],
-  ])('%s → %s', (id, expected) => {
-    expect(subscriptionCandidate(id)).toBe(expected);
-  });
-
-  it.each([`/subscriptions/${GUID}x/resourceGroups/rg`, `/subscriptions/${GUID.slice(0, -1)}`, `/tenants/${GUID}/x`, ''])('%j has none', (id) => {
-    expect(subscriptionCandidate(id)).toBeUndefined();
-  });
-
-  it('agrees with leadingSubscription wherever that finds a subscription', () => {
-    for (const id of [`/subscriptions/${GUID}`, `/Subscriptions/${GUID.toUpperCase()}/a/b`, `/subscriptions/${GUID.replace('a', 'g')}/a`]) {
-      const valid = leadingSubscription(id);
-      if (valid !== undefined) expect(subscriptionCandidate(id)).toBe(valid);
-      else expect(subscriptionCandidate(id) === undefined || !/^[0-9a-f-]{36}$/u.test(subscriptionCandidate(id)!)).toBe(true);
-    }
-  });
-});
