@@ -2,7 +2,8 @@
  * The ArmClient over undici: one keep-alive dispatcher (injectable), lazily acquired and cached
  * bearer tokens, per-subscription token-bucket pacing (and Resource Graph's per-user query
  * quota), bounded retries with full jitter, a timeout on every request, long-running operations
- * polled to a terminal state, and typed errors that never carry the token. Every ID is parsed
+ * polled to a terminal state (a write: within its deadline, client-limits.ts), and typed errors
+ * that never carry the token. Every ID is parsed
  * with parseArmId before a URL is built from it, and every URL the server hands back (nextLink,
  * Azure-AsyncOperation, Location) must stay on the configured ARM origin, so the token is never
  * sent anywhere else.
