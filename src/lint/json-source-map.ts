@@ -6,7 +6,7 @@
  * accepts; the loader still parses with JSON.parse, this only serves the messages.
  */
 import { describeSyntaxError, type JsonSyntaxError } from './json-syntax-errors.js';
-import { positionAt, type SourcePosition } from './source-position.js';
+import { positionAt, positionsIn, type SourcePosition } from './source-position.js';
 
 export type { SourcePosition } from './source-position.js';
 
@@ -198,7 +198,8 @@ export function parseJsonWithSourceMap(text: string): JsonParseResult {
     const value = parseValue('', 0);
     skipSpace();
     if (i < text.length) throw new Failure(i, 'trailing-text');
-    const at = (offset: number | undefined): SourcePosition | undefined => (offset === undefined ? undefined : positionAt(text, offset));
+    const position = positionsIn(text);
+    const at = (offset: number | undefined): SourcePosition | undefined => (offset === undefined ? undefined : position(offset));
     const valueOffset = (p: string): number | undefined => {
       const direct = values.get(p);
       if (direct !== undefined) return direct;

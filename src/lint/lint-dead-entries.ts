@@ -4,7 +4,8 @@
  * denied one, can never approve anything. Legal, but almost always a mistake: a warning.
  */
 import { compileIdPattern, matchIdSegments } from '../ids/id-pattern.js';
-import { ipv4BlockKey, looksLikeCidr, parseCidr, type Cidr } from '../net/cidr.js';
+import { ipv4BlockKey, looksLikeCidr, parseCidr } from '../net/cidr.js';
+import { DenyCidrCover, type DenyCidr } from './deny-cidr-cover.js';
 
 export interface DeadEntry {
   pointer: string;
@@ -21,31 +22,29 @@ function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function within(inner: Cidr, outer: Cidr): boolean {
-  if (inner.version === 4 && outer.version === 4) return outer.start <= inner.start && inner.end <= outer.end;
-  if (inner.version === 6 && outer.version === 6) return outer.start <= inner.start && inner.end <= outer.end;
-  return false;
+interface DenyPattern {
+  entry: string;
+  lower: string;
+  compiled: ReturnType<typeof compileIdPattern>;
 }
 
 /** True when every subnet ID the trusted pattern matches, the deny pattern matches too. */
-function patternCovers(deny: string, trusted: string): boolean {
-  if (deny.toLowerCase() === trusted.toLowerCase()) return true;
+function patternCovers(deny: DenyPattern, trusted: string, trustedLower: string): boolean {
+  if (deny.lower === trustedLower) return true;
   // Reading the trusted pattern's text as an ID is exact for '*' and globs, not for '**'.
   if (trusted.includes('**')) return false;
-  const compiled = compileIdPattern(deny);
-  return compiled.ok && matchIdSegments(compiled.pattern, trusted.toLowerCase().replace(/\/$/u, '').slice(1).split('/'));
+  return deny.compiled.ok && matchIdSegments(deny.compiled.pattern, trustedLower.replace(/\/$/u, '').slice(1).split('/'));
 }
 
 /** The first deny block holding every address of a trusted CIDR entry; a strict IPv4 block is read as numbers. */
-function denyCidrCovering(entry: string, denyCidrs: ReadonlyArray<{ entry: string; cidr: Cidr }>): { entry: string; cidr: Cidr } | undefined {
+function denyCidrCovering(entry: string, denyCidrs: DenyCidrCover): DenyCidr | undefined {
   const key = ipv4BlockKey(entry);
   if (key >= 0) {
     const start = Math.floor(key / 64);
-    const end = start + 2 ** (32 - (key - start * 64)) - 1;
-    return denyCidrs.find((d) => d.cidr.version === 4 && d.cidr.start <= start && end <= d.cidr.end);
+    return denyCidrs.coverIpv4(start, key - start * 64);
   }
   const parsed = parseCidr(entry);
-  return parsed.ok ? denyCidrs.find((d) => within(parsed.cidr, d.cidr)) : undefined;
+  return parsed.ok ? denyCidrs.cover(parsed.cidr) : undefined;
 }
 
 export function findDeadEntries(document: unknown): DeadEntry[] {
@@ -67,23 +66,29 @@ export function findDeadEntries(document: unknown): DeadEntry[] {
     }
   }
   const denySubnets = strings(deny['subnets']);
-  const denyCidrs = denySubnets.flatMap(([entry]) => {
-    if (!looksLikeCidr(entry)) return [];
-    const parsed = parseCidr(entry);
-    return parsed.ok ? [{ entry, cidr: parsed.cidr }] : [];
-  });
+  const denyCidrs = new DenyCidrCover(
+    denySubnets.flatMap(([entry]) => {
+      if (!looksLikeCidr(entry)) return [];
+      const parsed = parseCidr(entry);
+      return parsed.ok ? [{ entry, cidr: parsed.cidr }] : [];
+    }),
+  );
+  // Each deny pattern compiled once, not once per trusted entry it is compared with.
+  const denyPatterns: DenyPattern[] = denySubnets.flatMap(([entry]) => (looksLikeCidr(entry) ? [] : [{ entry, lower: entry.toLowerCase(), compiled: compileIdPattern(entry) }]));
   for (const [entry, i] of strings(policy['trustedSubnets'])) {
     if (looksLikeCidr(entry)) {
-      if (denyCidrs.length === 0) continue;
+      if (denyCidrs.size === 0) continue;
       const cover = denyCidrCovering(entry, denyCidrs);
       if (cover !== undefined) {
         dead.push({ pointer: `/trustedSubnets/${i}`, message: `every address in ${entry} is inside deny.subnets entry ${cover.entry}: deny wins, so this entry never approves`, fix: `remove ${entry} from trustedSubnets, or narrow the deny entry ${cover.entry}` });
       }
       continue;
     }
-    const cover = denySubnets.find(([d]) => !looksLikeCidr(d) && patternCovers(d, entry));
+    if (denyPatterns.length === 0) continue;
+    const lower = entry.toLowerCase();
+    const cover = denyPatterns.find((d) => patternCovers(d, entry, lower));
     if (cover !== undefined) {
-      dead.push({ pointer: `/trustedSubnets/${i}`, message: `every subnet '${entry}' matches is also matched by deny.subnets entry '${cover[0]}': deny wins, so this entry never approves`, fix: 'remove it from trustedSubnets, or narrow the deny entry' });
+      dead.push({ pointer: `/trustedSubnets/${i}`, message: `every subnet '${entry}' matches is also matched by deny.subnets entry '${cover.entry}': deny wins, so this entry never approves`, fix: 'remove it from trustedSubnets, or narrow the deny entry' });
     }
   }
   return dead;

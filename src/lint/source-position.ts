@@ -17,3 +17,28 @@ export function positionAt(text: string, offset: number): SourcePosition {
   }
   return { line, column: offset - lineStart + 1 };
 }
+
+/**
+ * positionAt for many offsets in one text: the line starts are found once, then each offset is a
+ * binary search. Placing 20,000 findings in a 4 MB policy by rescanning it from the top each time
+ * took minutes.
+ */
+export function positionsIn(text: string): (offset: number) => SourcePosition {
+  let lineStarts: number[] | undefined;
+  return (offset) => {
+    if (lineStarts === undefined) {
+      lineStarts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    }
+    // positionAt counts only the newlines before min(offset, text.length).
+    const limit = Math.min(offset, text.length);
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (lineStarts[mid]! <= limit) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+  };
+}

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseJsonWithSourceMap } from '../../src/lint/json-source-map.js';
+import { positionAt, positionsIn } from '../../src/lint/source-position.js';
 
 describe('parseJsonWithSourceMap', () => {
   const text = '{\n  "a": [\n    "x",\n    "y\\"z",\n    {"b": ["q"]},\n    1\n  ],\n  "c": "\\u0041é"\n}';
@@ -33,5 +34,13 @@ describe('parseJsonWithSourceMap', () => {
     expect(parseJsonWithSourceMap('["a\nb"]').ok).toBe(false);
     expect(parseJsonWithSourceMap('["a\u0001b"]').ok).toBe(false);
     expect(parseJsonWithSourceMap('["abc').ok).toBe(false);
+  });
+});
+
+describe('positionsIn', () => {
+  it('gives what positionAt gives, at every offset', () => {
+    const text = 'a\nbc\n\n{"x": [1,\n 2]}\n';
+    const position = positionsIn(text);
+    for (let offset = 0; offset <= text.length + 2; offset++) expect(position(offset)).toEqual(positionAt(text, offset));
   });
 });
