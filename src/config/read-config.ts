@@ -192,13 +192,16 @@ export function readConfig(env: Env): LinkgateConfig {
   }
 
   // A claim taken over while its writer may still be writing could be written twice (most types
-  // carry no etag to stop it): the lease is never shorter than the ARM client's worst case.
-  const leaseSeconds = (seconds: number): number => {
-    if (get('LINKGATE_LEASE_SECONDS') !== undefined && seconds * 1000 < minimumLeaseMs()) {
-      const shortest = Math.ceil(minimumLeaseMs() / 1000);
+  // carry no etag to stop it): the lease is never shorter than the ARM client's worst case, and a
+  // whole number under it is refused with that reason rather than a bare range.
+  const leaseSeconds = (): number => {
+    const shortest = Math.ceil(minimumLeaseMs() / 1000);
+    const seconds = Number(get('LINKGATE_LEASE_SECONDS'));
+    if (Number.isInteger(seconds) && seconds < shortest) {
       problem('LINKGATE_LEASE_SECONDS', `LINKGATE_LEASE_SECONDS is ${seconds}; it should be at least ${shortest}, the ARM client's worst case for one write: a write it starts may still land up to ${shortest} s later (its ${Math.round((minimumLeaseMs() - ARM_PROXY_TIMEOUT_MS) / 1000)} s write deadline plus ARM's ${ARM_PROXY_TIMEOUT_MS / 1000} s proxy timeout), and a claim taken over sooner could be written twice (default ${DEFAULT_LEASE_SECONDS})`);
+      return DEFAULT_LEASE_SECONDS;
     }
-    return seconds;
+    return int('LINKGATE_LEASE_SECONDS', DEFAULT_LEASE_SECONDS, shortest, 86_400);
   };
 
   const level = (get('LINKGATE_LOG_LEVEL') ?? 'info').toLowerCase();
@@ -216,7 +219,7 @@ export function readConfig(env: Env): LinkgateConfig {
     port,
     webhookKey: get('LINKGATE_WEBHOOK_KEY'),
     concurrency: int('LINKGATE_CONCURRENCY', 8, 1, 256),
-    leaseSeconds: leaseSeconds(int('LINKGATE_LEASE_SECONDS', DEFAULT_LEASE_SECONDS, 1, 86_400)),
+    leaseSeconds: leaseSeconds(),
     serve: {
       maxEvents: int('LINKGATE_SERVE_MAX_EVENTS', 2_000, 1, 1_000_000),
       maxDeliveries: int('LINKGATE_SERVE_MAX_DELIVERIES', 32, 1, 10_000),

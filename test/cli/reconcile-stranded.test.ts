@@ -70,6 +70,10 @@ describe('linkgate reconcile while decisions are left open', () => {
       expect(first.code).toBe(1);
       expect(row.released).toBeGreaterThan(0);
       expect(row).toMatchObject({ approved: 0, rejected: 0, stranded: 0 });
+      // Every Pending connection in exactly one column, the released ones under failed.
+      expect(row.failed).toBe(row.released);
+      const columns = ['approved', 'rejected', 'manual', 'audit-only', 'ungoverned', 'owned', 'failed'].map((name) => row[name] ?? 0);
+      expect(columns.reduce((a, b) => a + b, 0)).toBe(row.pending);
       expect(row.errors).toBeGreaterThanOrEqual(row.released ?? 0);
       expect(first.stdout).toMatch(/error: /u);
       expect(emulator.stats().writes).toBe(0);
