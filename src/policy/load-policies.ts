@@ -9,7 +9,7 @@ import { compileIdPattern } from '../ids/id-pattern.js';
 import { ipv4BlockKey, parseCidr, looksLikeCidr } from '../net/cidr.js';
 import { compileSubnetPattern } from './subnet-pattern-memo.js';
 import { PolicyLoadError, type PolicyError } from './policy-error.js';
-import { schemaErrors } from './policy-schema.js';
+import { duplicateErrors, valueErrors } from './policy-schema.js';
 import { checkRegex } from './regex-safety.js';
 import { policyRevision } from './policy-revision.js';
 import { DEFAULT_READ_LIMITS, readPolicyFolder, type ReadLimits } from './read-policy-files.js';
@@ -97,10 +97,12 @@ function covered(pointers: ReadonlySet<string>, pointer: string): boolean {
 }
 
 function documentErrors(file: string, document: unknown): { schema: PolicyError[]; semantic: PolicyError[] } {
-  const schema = schemaErrors(file, document);
-  if (schema.length === 0) return { schema, semantic: checkSemantics(file, document) };
-  // What the schema said about a value stands for it; the rest of the file is checked too.
-  const said = new Set(schema.map((e) => e.pointer));
+  const values = valueErrors(file, document);
+  const schema = [...values, ...duplicateErrors(file, document)];
+  if (values.length === 0) return { schema, semantic: checkSemantics(file, document) };
+  // What the schema said about a value stands for it; the rest of the file is checked too. A
+  // duplicate is about its list, so the list's entries are still checked one by one.
+  const said = new Set(values.map((e) => e.pointer));
   return { schema, semantic: checkSemantics(file, document).filter((e) => !covered(said, e.pointer)) };
 }
 

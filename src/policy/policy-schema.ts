@@ -135,7 +135,7 @@ function hasDuplicates(list: readonly unknown[]): boolean {
 }
 
 /** One error per array that holds an entry twice, as ajv's `uniqueItems` reports it; one hash per entry. */
-function duplicateErrors(file: string, document: unknown): PolicyError[] {
+export function duplicateErrors(file: string, document: unknown): PolicyError[] {
   const errors: PolicyError[] = [];
   for (const pointer of UNIQUE_ARRAYS) {
     const list = valueAt(document, pointer);
@@ -147,6 +147,14 @@ function duplicateErrors(file: string, document: unknown): PolicyError[] {
 
 /** Every schema error of one document (duplicates included), each pointer and message reported once. */
 export function schemaErrors(file: string, document: unknown): PolicyError[] {
+  return [...valueErrors(file, document), ...duplicateErrors(file, document)];
+}
+
+/**
+ * The schema errors that say a value itself is wrong (duplicates left out: they are about a list,
+ * not its entries, and must not hide what else is wrong with those entries).
+ */
+export function valueErrors(file: string, document: unknown): PolicyError[] {
   const reported: PolicyError[] = [];
   // ajv (compiled on first need) only explains a document the exact fast check refused.
   const validate = conformsToSchema(document) ? undefined : runtimeValidator();
@@ -161,6 +169,5 @@ export function schemaErrors(file: string, document: unknown): PolicyError[] {
       reported.push(explained);
     }
   }
-  reported.push(...duplicateErrors(file, document));
   return reported;
 }

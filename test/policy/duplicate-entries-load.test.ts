@@ -6,6 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import policySchema from '../../policies/schema/policy.schema.json' with { type: 'json' };
+import { checkPolicyDocument } from '../../src/policy/load-policies.js';
 import { schemaErrors } from '../../src/policy/policy-schema.js';
 
 const published = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true }).compile(policySchema);
@@ -24,5 +25,17 @@ describe('duplicate entries', () => {
       }),
       { numRuns: 1000, seed: 4 },
     );
+  });
+});
+
+describe('a duplicate beside other errors in the same list', () => {
+  it('does not hide what is wrong with the list entries: one run lists every error', () => {
+    const document = { name: 'p', targets: [TARGET], trustedSubnets: ['10.20.1.0/16', '10.20.0.0/16', '10.20.0.0/16', 'fd00:1::1/48'] };
+    const errors = checkPolicyDocument('p.json', document);
+    expect(errors.map((e) => `${e.pointer} ${e.message}`)).toEqual([
+      '/trustedSubnets has duplicate entries',
+      expect.stringMatching(/^\/trustedSubnets\/0 .*host bits are set/u),
+      expect.stringMatching(/^\/trustedSubnets\/3 .*host bits are set/u),
+    ]);
   });
 });
