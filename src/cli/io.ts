@@ -12,6 +12,8 @@ export interface CliIo {
   cwd: string;
   /** The clock decisions are made by (leases, retry backoff); default the wall clock. Tests move it instead of waiting. */
   now?: () => Date;
+  /** The ARM client's clock and sleep (backoff, Retry-After, polling, pacing); default the wall clock. Tests share one with the emulator's buckets. */
+  armClock?: { now: () => number; sleep: (ms: number) => Promise<void> };
 }
 
 /** Exit codes (DESIGN §3): 0 success, 1 a failed check, 2 bad usage. */

@@ -22,11 +22,12 @@ import { evaluate } from '../../src/policy/evaluate.js';
 import { loadPolicySetOrThrow } from '../../src/policy/load-policies.js';
 import type { DecisionKind, EvaluationCase, PolicyDocument } from '../../src/policy/types.js';
 import { runCli } from '../support/run-cli.js';
+import { wakeOrderClock } from '../support/virtual-clock.js';
 
 const FULL = process.env['LINKGATE_FULL'] === '1';
 const SIZE = FULL ? { targets: 200, connectionsPerTarget: 50 } : { targets: 40, connectionsPerTarget: 25 };
-// Full size paces ~2 000 writes per subscription at ARM's 10 s⁻¹: minutes, not seconds.
-const RUN_TIMEOUT_MS = FULL ? 900_000 : 60_000;
+// A guard against a hang only: pacing waits on virtual time (below), so a run is bounded by its requests.
+const RUN_TIMEOUT_MS = FULL ? 900_000 : 120_000;
 
 const P = ['a0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000002', 'a0000000-0000-4000-8000-000000000003'] as const;
 /** A provider subscription outside LINKGATE_SWEEP_SCOPES: Resource Graph never shows its resources. */
@@ -251,9 +252,14 @@ describe(`linkgate reconcile over a ${SIZE.targets}×${SIZE.connectionsPerTarget
     await rm(dir, { recursive: true, force: true });
   });
 
+  /**
+   * ARM's default buckets on virtual time shared by the emulator and the CLI's ARM client: the
+   * client's pacing, backoff and polling sleep on it, so "within the buckets" is checked in the
+   * buckets' own time and a busy machine costs no 429 and no wall-clock wait.
+   */
+  const clock = wakeOrderClock(Date.parse('2026-01-01T00:00:00Z'));
   async function start(world: World): Promise<ArmEmulator> {
-    // ARM's default buckets; Cosmos DB's 202s come with Retry-After: 0 so polling costs no wall time.
-    const emulator = await startArmEmulator({ world, buckets: DEFAULT_BUCKETS, pollRetryAfterSeconds: 0 });
+    const emulator = await startArmEmulator({ world, buckets: DEFAULT_BUCKETS, pollRetryAfterSeconds: 0, now: clock.now });
     opened.push(emulator);
     return emulator;
   }
@@ -285,7 +291,7 @@ describe(`linkgate reconcile over a ${SIZE.targets}×${SIZE.connectionsPerTarget
       for (const key of planted) expect(expected.drift.has(key)).toBe(true);
 
       const emulator = await start(world);
-      const run = await runCli(['reconcile', '--json'], { env: env(emulator, 'audit.jsonl') });
+      const run = await runCli(['reconcile', '--json'], { env: env(emulator, 'audit.jsonl'), armClock: clock });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const summary = JSON.parse(run.stdout) as SweepJson;
@@ -365,7 +371,7 @@ describe(`linkgate reconcile over a ${SIZE.targets}×${SIZE.connectionsPerTarget
       const expected = expectationsOf(world, compiled);
       const before = statusMap(world);
       const emulator = await start(world);
-      const run = await runCli(['reconcile', '--dry-run'], { env: env(emulator, 'dry-run.jsonl') });
+      const run = await runCli(['reconcile', '--dry-run'], { env: env(emulator, 'dry-run.jsonl'), armClock: clock });
       expect(run.code).toBe(0);
 
       expect(emulator.writes()).toBe(0);

@@ -9,7 +9,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(args: string[], options: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
+export async function runCli(args: string[], options: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string; armClock?: CliIo['armClock'] } = {}): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
@@ -22,6 +22,7 @@ export async function runCli(args: string[], options: { stdin?: string; env?: Re
     stderr,
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
+    ...(options.armClock === undefined ? {} : { armClock: options.armClock }),
   };
   const code = await main(args, io);
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };

@@ -62,7 +62,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     destination: { write: (line: string) => (progress === undefined ? void io.stderr.write(line) : progress.log(line)) },
   });
   const [{ createRuntime }, { runSweep }] = await Promise.all([import('../../runtime/create-runtime.js'), import('../../sweep/run-sweep.js')]);
-  const runtime = await createRuntime(config, { logger, ...(io.now === undefined ? {} : { now: io.now }) });
+  const runtime = await createRuntime(config, {
+    logger,
+    ...(io.now === undefined ? {} : { now: io.now }),
+    ...(io.armClock === undefined ? {} : { armOptions: { now: io.armClock.now, sleep: io.armClock.sleep } }),
+  });
   try {
     if (!config.dryRun && values.json !== true && values.yes !== true) {
       const { confirmReconcile, isInteractive } = await import('../confirm-reconcile.js');
