@@ -3,8 +3,12 @@
  * write that did not land, or stranded), and a later reconcile, once ARM allows the write and the
  * retry's backoff has passed, carries each decision out with exactly one write and exits 0. Run
  * in-process through the CLI's main against the ARM emulator on 127.0.0.1; the backoff is passed
- * by moving the clock the CLI hands the pipeline (CliIo.now), not by waiting.
+ * by moving the clock the CLI hands the pipeline (CliIo.now), not by waiting. A stranded claim is
+ * made the way it happens: a `linkgate reconcile` process (bin/linkgate.js, the built CLI) killed
+ * with SIGKILL once its write reached ARM, after it recorded its claim.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,8 +30,8 @@ afterEach(async () => {
   }
 });
 
-async function world(writeFault: Fault): Promise<{ emulator: ArmEmulator; env: Record<string, string> }> {
-  const emulator = await startArmEmulator({ world: demoWorld(), faults: [{ match: { operation: 'write' }, fault: writeFault }] });
+async function world(writeFault: Fault, sleep?: (ms: number) => Promise<void>): Promise<{ emulator: ArmEmulator; env: Record<string, string> }> {
+  const emulator = await startArmEmulator({ world: demoWorld(), faults: [{ match: { operation: 'write' }, fault: writeFault }], ...(sleep === undefined ? {} : { sleep }) });
   const dir = await mkdtemp(path.join(tmpdir(), 'linkgate-reconcile-stranded-'));
   opened.push({ emulator, dir });
   const env = {
@@ -109,4 +113,50 @@ describe('linkgate reconcile while decisions are left open', () => {
       expect(emulator.stats().writes).toBe(released);
     });
   }
+});
+
+describe('linkgate reconcile after a writer was killed mid-write', () => {
+  it('exits 1 with the stranded claim counted while its lease runs, then finishes it with one write and exits 0', async () => {
+    // The emulator holds every write (a delay fault whose sleep never ends) and says when the first
+    // arrives: by then the writer has recorded its claim, and it is killed there, as kill -9 would.
+    const HOLD_MS = 54_321; // under the emulator's 60 s clamp on delay faults
+    let writeArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => (writeArrived = resolve));
+    const sleep = (ms: number): Promise<void> => {
+      if (ms !== HOLD_MS) return Promise.resolve();
+      writeArrived();
+      return new Promise<void>(() => undefined);
+    };
+    const { emulator, env } = await world({ kind: 'delay', ms: HOLD_MS }, sleep);
+    const bin = path.join(import.meta.dirname, '../../bin/linkgate.js');
+    const writer = spawn(process.execPath, [bin, 'reconcile', '--yes'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const stderr: Buffer[] = [];
+    writer.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const exited = once(writer, 'exit');
+    // A writer that ends before any write reached the emulator fails the test with what it said.
+    await Promise.race([arrived, exited.then(() => Promise.reject(new Error(`the writer exited first: ${Buffer.concat(stderr).toString('utf8')}`)))]);
+    writer.kill('SIGKILL');
+    await exited;
+    emulator.setFaults([]);
+    expect(emulator.stats().writes).toBe(0);
+
+    // Under the dead writer's lease: its claims are stranded, nothing is written for them, exit 1.
+    const first = await reconcile(['--json'], env);
+    const open = JSON.parse(first.stdout) as { totals: SweepTotals };
+    expect(first.code).toBe(1);
+    expect(open.totals.stranded).toBeGreaterThan(0);
+    expect(open.totals.errors).toBeGreaterThanOrEqual(open.totals.stranded);
+    const writtenUnderLease = emulator.stats().writes;
+
+    // Past the lease: the claims are taken over and carried out, each connection written once.
+    const later = (): Date => new Date(Date.now() + 2 * 3600_000);
+    const second = await reconcile(['--json'], env, later);
+    const done = JSON.parse(second.stdout) as { totals: SweepTotals };
+    expect(second.code).toBe(0);
+    expect(done.totals).toMatchObject({ stranded: 0, released: 0, errors: 0 });
+    const stats = emulator.stats();
+    expect(stats.writes).toBe(writtenUnderLease + open.totals.stranded);
+    expect(Object.values(stats.writesByConnection).every((n) => n === 1)).toBe(true);
+    expect(stats.nonPendingWrites).toEqual([]);
+  });
 });
