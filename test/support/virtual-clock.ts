@@ -8,17 +8,22 @@ export interface VirtualClock {
 
 /** A clock that moves only when someone sleeps (by what was asked, returning at once) or a test advances it. */
 export function steppingClock(start = 0): VirtualClock & { advance(ms: number): void } {
+  return recordingClock(start, true);
+}
+
+/** Sleeps recorded and answered at once; time moves by the sleep (stepping) or only by `advance` (manual). */
+function recordingClock(start: number, sleepMovesTime: boolean): VirtualClock & { advance(ms: number): void } {
   let clock = start;
   const sleeps: number[] = [];
   return {
     now: () => clock,
     sleep: (ms) => {
       sleeps.push(ms);
-      clock += ms;
+      if (sleepMovesTime) clock += ms;
       return Promise.resolve();
     },
     advance: (ms) => {
-      clock += ms;
+      clock += Math.max(0, ms);
     },
     sleeps,
   };
@@ -72,17 +77,5 @@ export function wakeOrderClock(start = 0): VirtualClock {
  * that nothing is in flight (the fault matrix, between rounds of redelivery).
  */
 export function manualClock(start = 0): VirtualClock & { advance(ms: number): void } {
-  let clock = start;
-  const sleeps: number[] = [];
-  return {
-    now: () => clock,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      return Promise.resolve();
-    },
-    advance: (ms) => {
-      clock += Math.max(0, ms);
-    },
-    sleeps,
-  };
+  return recordingClock(start, false);
 }
