@@ -37,6 +37,7 @@ import { messageOf } from '../errors/linkgate-error.js';
 import { linesForward } from './read-lines.js';
 import { acquireWriterLock } from './writer-lock.js';
 import type { AuditQuery, AuditRecord, AuditStore, ClaimResult } from './types.js';
+import { collectAsync } from '../util/collect-async.js';
 
 export { FileAuditStoreError } from './file-audit-store-error.js';
 
@@ -50,11 +51,6 @@ export interface FileAuditStoreOptions {
   maxBytes?: number;
 }
 
-async function collect(records: AsyncIterable<AuditRecord>): Promise<AuditRecord[]> {
-  const out: AuditRecord[] = [];
-  for await (const record of records) out.push(record);
-  return out;
-}
 
 /** Reads every segment oldest first into `index`; says where the live file stands. */
 async function loadIndex(file: string, index: AuditFileIndex, log: Logger): Promise<{ segments: Map<number, string>; live: number; nextRolled: number; needsNewline: boolean }> {
@@ -194,7 +190,7 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
 
     async findByKey(key) {
       checkOpen();
-      if (appender === undefined) return (await collect(scan())).filter((r) => r.idempotencyKey === key).reverse();
+      if (appender === undefined) return (await collectAsync(scan())).filter((r) => r.idempotencyKey === key).reverse();
       return Promise.all(index.withKey(key).map(read));
     },
 
@@ -202,7 +198,7 @@ export async function openFileAuditStore(path: string, options: FileAuditStoreOp
       checkOpen();
       const wanted = target?.toLowerCase();
       if (appender === undefined) {
-        return (await collect(scan())).reverse().filter((r) => r.action.status === 'pending' && (wanted === undefined || r.target.toLowerCase() === wanted));
+        return (await collectAsync(scan())).reverse().filter((r) => r.action.status === 'pending' && (wanted === undefined || r.target.toLowerCase() === wanted));
       }
       return Promise.all(index.incomplete(wanted).map(read));
     },

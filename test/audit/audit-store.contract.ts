@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditRecord, AuditStore } from '../../src/audit/types.js';
+import { collectAsync } from '../../src/util/collect-async.js';
 
 export interface StoreHarness {
   /** A fresh, empty store. */
@@ -54,11 +55,6 @@ export function makeIntent(overrides: Partial<AuditRecord> = {}): AuditRecord {
   return makeRecord({ action: { status: 'pending' }, leaseUntil: '2024-05-01T10:02:00.000Z', ...overrides });
 }
 
-async function collect(iterable: AsyncIterable<AuditRecord>): Promise<AuditRecord[]> {
-  const out: AuditRecord[] = [];
-  for await (const record of iterable) out.push(record);
-  return out;
-}
 
 export function auditStoreContract(name: string, harness: StoreHarness): void {
   describe(`AuditStore contract: ${name}`, () => {
@@ -197,14 +193,14 @@ export function auditStoreContract(name: string, harness: StoreHarness): void {
       for (const r of records) await store.append(r);
       const ids = (list: AuditRecord[]): string[] => list.map((r) => r.id);
       const [r0, r1, r2, r3, r4] = records as [AuditRecord, AuditRecord, AuditRecord, AuditRecord, AuditRecord];
-      expect(ids(await collect(store.query({})))).toEqual([r3.id, r1.id, r2.id, r0.id, r4.id]);
-      expect(ids(await collect(store.query({ decision: 'approve' })))).toEqual([r3.id, r0.id]);
-      expect(ids(await collect(store.query({ policy: 'payments-pls' })))).toEqual([r1.id, r0.id]);
-      expect(ids(await collect(store.query({ since: new Date('2024-05-01T10:00:00.000Z') })))).toEqual([r3.id, r1.id, r2.id]);
-      expect(ids(await collect(store.query({ limit: 2 })))).toEqual([r3.id, r1.id]);
-      expect(ids(await collect(store.query({ target: '/subscriptions/*/resourcegroups/RG-PAY/**/pls-two' })))).toEqual([r3.id]);
-      expect(ids(await collect(store.query({ target: '/subscriptions/**/privateLinkServices/pls-*', decision: 'approve', limit: 1 })))).toEqual([r3.id]);
-      expect(ids(await collect(store.query({ since: new Date('2024-05-01T13:00:00.000Z') })))).toEqual([]);
+      expect(ids(await collectAsync(store.query({})))).toEqual([r3.id, r1.id, r2.id, r0.id, r4.id]);
+      expect(ids(await collectAsync(store.query({ decision: 'approve' })))).toEqual([r3.id, r0.id]);
+      expect(ids(await collectAsync(store.query({ policy: 'payments-pls' })))).toEqual([r1.id, r0.id]);
+      expect(ids(await collectAsync(store.query({ since: new Date('2024-05-01T10:00:00.000Z') })))).toEqual([r3.id, r1.id, r2.id]);
+      expect(ids(await collectAsync(store.query({ limit: 2 })))).toEqual([r3.id, r1.id]);
+      expect(ids(await collectAsync(store.query({ target: '/subscriptions/*/resourcegroups/RG-PAY/**/pls-two' })))).toEqual([r3.id]);
+      expect(ids(await collectAsync(store.query({ target: '/subscriptions/**/privateLinkServices/pls-*', decision: 'approve', limit: 1 })))).toEqual([r3.id]);
+      expect(ids(await collectAsync(store.query({ since: new Date('2024-05-01T13:00:00.000Z') })))).toEqual([]);
     });
 
     it('keeps a record with a 200 KB reason and non-BMP text whole', async () => {

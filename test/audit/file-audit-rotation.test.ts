@@ -14,6 +14,7 @@ import { readConfig } from '../../src/config/read-config.js';
 import { silentLogger } from '../../src/log/create-logger.js';
 import { capturingLogger } from './support/capturing-logger.js';
 import { makeIntent, makeRecord } from './audit-store.contract.js';
+import { collectAsync } from '../../src/util/collect-async.js';
 
 let dir = '';
 let file = '';
@@ -25,11 +26,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function collect(records: AsyncIterable<AuditRecord>): Promise<AuditRecord[]> {
-  const out: AuditRecord[] = [];
-  for await (const record of records) out.push(record);
-  return out;
-}
 
 describe('lines that are not records', () => {
   it.each([
@@ -46,7 +42,7 @@ describe('lines that are not records', () => {
 
     const reader = capturingLogger();
     const readOnly = await openFileAuditStore(file, { logger: reader.logger, readOnly: true });
-    expect((await collect(readOnly.query({}))).map((r) => r.id)).toEqual([after.id, before.id]);
+    expect((await collectAsync(readOnly.query({}))).map((r) => r.id)).toEqual([after.id, before.id]);
     expect(await readOnly.get(before.id)).toEqual(before);
     expect(reader.lines.some((l) => typeof l['problem'] === 'string' && l['offset'] === Buffer.byteLength(JSON.stringify(before)) + 1)).toBe(true);
     await readOnly.close();
@@ -91,7 +87,7 @@ describe('rotation (LINKGATE_AUDIT_MAX_BYTES)', () => {
     for (const name of names) expect((await stat(join(dir, name))).size).toBeLessThanOrEqual(maxBytes);
 
     const expectAll = async (s: typeof store): Promise<void> => {
-      const listed = await collect(s.query({}));
+      const listed = await collectAsync(s.query({}));
       expect(listed.map((r) => r.id)).toEqual([...appended].reverse().map((r) => r.id).concat(intent.id));
       expect(listed.at(-1)).toEqual(completed);
       expect(await s.get(appended[0]?.id as string)).toEqual(appended[0]);
@@ -106,7 +102,7 @@ describe('rotation (LINKGATE_AUDIT_MAX_BYTES)', () => {
     await store.close();
     // `linkgate audit` reads the same way.
     const reader = await openAuditStore(config.audit, { logger: silentLogger(), readOnly: true });
-    expect((await collect(reader.query({}))).map((r) => r.id)).toEqual([...appended].reverse().map((r) => r.id).concat(intent.id));
+    expect((await collectAsync(reader.query({}))).map((r) => r.id)).toEqual([...appended].reverse().map((r) => r.id).concat(intent.id));
     expect(await reader.get(intent.id)).toEqual(completed);
     await reader.close();
   });

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { linesBackward, linesForward, type FileLine } from '../../src/audit/read-lines.js';
+import { linesBackward, linesForward } from '../../src/audit/read-lines.js';
+import { collectAsync } from '../../src/util/collect-async.js';
 
 let dir = '';
 beforeEach(async () => {
@@ -12,11 +13,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function collect(lines: AsyncIterable<FileLine>): Promise<FileLine[]> {
-  const out: FileLine[] = [];
-  for await (const line of lines) out.push(line);
-  return out;
-}
 
 describe('line readers', () => {
   it.each([
@@ -28,8 +24,8 @@ describe('line readers', () => {
   ])('read %s the same forwards and backwards, with byte offsets', async (_name, text) => {
     const file = join(dir, 'f.txt');
     await writeFile(file, text);
-    const forward = await collect(linesForward(file));
-    const backward = await collect(linesBackward(file));
+    const forward = await collectAsync(linesForward(file));
+    const backward = await collectAsync(linesBackward(file));
     const expected = text.split('\n');
     const endsWithNewline = text.endsWith('\n');
     if (endsWithNewline || text === '') expected.pop();
@@ -45,7 +41,7 @@ describe('line readers', () => {
   });
 
   it('reads nothing from a missing file', async () => {
-    expect(await collect(linesForward(join(dir, 'none')))).toEqual([]);
-    expect(await collect(linesBackward(join(dir, 'none')))).toEqual([]);
+    expect(await collectAsync(linesForward(join(dir, 'none')))).toEqual([]);
+    expect(await collectAsync(linesBackward(join(dir, 'none')))).toEqual([]);
   });
 });

@@ -1,9 +1,23 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createAsyncMemo } from '../../src/util/async-memo.js';
+import { collectAsync } from '../../src/util/collect-async.js';
 import { isRecord } from '../../src/util/is-record.js';
 import { isLoopbackHost } from '../../src/util/loopback.js';
 import { writeWithBackpressure } from '../../src/util/write-with-backpressure.js';
+
+describe('collectAsync', () => {
+  it('collects every item in order, and nothing from an empty iterable', async () => {
+    async function* three(): AsyncGenerator<number> {
+      yield 1;
+      yield 2;
+      yield 3;
+    }
+    async function* none(): AsyncGenerator<number> {}
+    expect(await collectAsync(three())).toEqual([1, 2, 3]);
+    expect(await collectAsync(none())).toEqual([]);
+  });
+});
 
 describe('isRecord', () => {
   it('accepts plain objects only', () => {
