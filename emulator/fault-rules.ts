@@ -14,7 +14,10 @@ export type Fault =
   /**
    * Holds the request until its client gives up (closes the connection), then carries it out: the
    * answer goes nowhere, but a write still lands, as a request in flight when its caller timed out
-   * may still be applied (the straggler window of src/pipeline/write-lease.ts). Ordered by the
+   * may still be applied (the straggler window of src/pipeline/write-lease.ts). Source: the Azure
+   * Resource Manager RPC, "Common API Details", "Client Request Timeout" (github.com/Azure/
+   * azure-resource-manager-rpc): ARM gives up on the provider after 60 s and answers the caller,
+   * while the provider may go on to apply the request. Ordered by the
    * client's own timeout, not by a timer of the emulator's: a test need not guess which fires first.
    */
   | { kind: 'timeout' };
