@@ -78,10 +78,12 @@ interface ListerResult {
   listCode: number;
   listHead: string;
   peakHeapMb: number;
+  /** The most the heap held after a full collection: what the reader keeps, not when V8 collects. */
+  liveHeapMb: number;
 }
 
 async function listInCappedChild(file: string): Promise<ListerResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--experimental-strip-types', '--no-warnings', '--import', REGISTER, LISTER], {
+  const { stdout } = await promisify(execFile)(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--expose-gc', '--experimental-strip-types', '--no-warnings', '--import', REGISTER, LISTER], {
     env: { ...process.env, LINKGATE_AUDIT_STORE: 'file', LINKGATE_AUDIT_PATH: file, LINKGATE_LOG_LEVEL: 'silent' },
     maxBuffer: 1 << 20,
   });
@@ -113,8 +115,10 @@ describe('audit files of any size', () => {
       expect(result.listHead).toBe('[]');
     }
     const [small, large] = results as [(typeof results)[0], (typeof results)[0]];
-    // Ten times the file is not ten times the memory: the larger file needs no more than the small one's peak and a margin.
-    expect(large.result.peakHeapMb).toBeLessThan(small.result.peakHeapMb + 16);
+    // Ten times the file is not ten times the memory: what the reader keeps alive for the larger
+    // file is the small one's and a margin (measured 15 and 16 MB). The raw peak moves with when V8
+    // collects under the cap, so it is reported, not compared.
+    expect(large.result.liveHeapMb).toBeLessThan(small.result.liveHeapMb + 8);
     expect(large.bytes).toBeGreaterThan(HEAP_CAP_MB << 20);
   }, 180_000);
 
@@ -125,7 +129,7 @@ describe('audit files of any size', () => {
       const started = performance.now();
       const result = await listInCappedChild(file);
       // The figures docs/reliability.md quotes; printed, never asserted on (the time is the machine's).
-      console.log(`\n[audit file ${(await stat(file)).size} bytes, ${records} records] export and list under a ${HEAP_CAP_MB} MB heap cap: peak heap ${result.peakHeapMb} MB, ${Math.round((performance.now() - started) / 1000)} s`);
+      console.log(`\n[audit file ${(await stat(file)).size} bytes, ${records} records] export and list under a ${HEAP_CAP_MB} MB heap cap: peak heap ${result.peakHeapMb} MB (${result.liveHeapMb} MB live after collection), ${Math.round((performance.now() - started) / 1000)} s`);
       expect(result).toMatchObject({ exportCode: 0, exportRows: records, listCode: 0, listHead: '[]' });
     } finally {
       await rm(file, { force: true });
