@@ -17,7 +17,8 @@ import { closeWorker } from '../../functions/close-worker.js';
 import { connectionEventsHandler, runningInvocations } from '../../functions/connection-events.js';
 import type { ArmClient } from '../../src/arm/types.js';
 import { readConfig } from '../../src/config/read-config.js';
-import { runWithDeadline, unfinishedWork, type DeadlineTimer } from '../../src/host/deliver-within-deadline.js';
+import { runWithDeadline, unfinishedWork } from '../../src/host/deliver-within-deadline.js';
+import { manualDeadlineTimer } from '../support/manual-deadline-timer.js';
 import { isTransientError } from '../../src/pipeline/classify-error.js';
 import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import { PLS_ID, STORAGE_ID, e2eWorld, linkgateEnv, outcomeProblems, plannedWrites, readAuditRecords } from '../support/e2e-harness.js';
@@ -34,24 +35,9 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
   return { promise, resolve, reject };
 }
 
-/** A deadline timer that fires only when the test says so. */
-function manualTimer(): DeadlineTimer & { started: Array<{ ms: number; fire: () => void; cancelled: boolean }> } {
-  const started: Array<{ ms: number; fire: () => void; cancelled: boolean }> = [];
-  return {
-    started,
-    start(ms, fire) {
-      const entry = { ms, fire, cancelled: false };
-      started.push(entry);
-      return () => {
-        entry.cancelled = true;
-      };
-    },
-  };
-}
-
 describe('runWithDeadline', () => {
   it('answers with the result of work that ends in time, and cancels the deadline', async () => {
-    const timer = manualTimer();
+    const timer = manualDeadlineTimer();
     const run = runWithDeadline(async () => 'done', 1_000, timer);
     expect(await run.outcome).toEqual({ kind: 'finished', result: 'done' });
     await run.settled;
@@ -59,17 +45,17 @@ describe('runWithDeadline', () => {
   });
 
   it('answers with the error of work that fails in time, a synchronous throw included', async () => {
-    const failing = runWithDeadline(() => Promise.reject(new Error('arm down')), 1_000, manualTimer());
+    const failing = runWithDeadline(() => Promise.reject(new Error('arm down')), 1_000, manualDeadlineTimer());
     expect(await failing.outcome).toMatchObject({ kind: 'failed', error: { message: 'arm down' } });
     const throwing = runWithDeadline(() => {
       throw new Error('at once');
-    }, 1_000, manualTimer());
+    }, 1_000, manualDeadlineTimer());
     expect(await throwing.outcome).toMatchObject({ kind: 'failed', error: { message: 'at once' } });
     await expect(throwing.settled).resolves.toBeUndefined();
   });
 
   it('answers late at the deadline, aborts the work signal, and lets the work run to its end', async () => {
-    const timer = manualTimer();
+    const timer = manualDeadlineTimer();
     const release = deferred<undefined>();
     let seen: AbortSignal | undefined;
     let ended = false;
@@ -153,7 +139,7 @@ describe('the connection-events handler at its deadline', () => {
         return arm.setConnectionStatus(request);
       },
     };
-    const timer = manualTimer();
+    const timer = manualDeadlineTimer();
     const unfinished = unfinishedWork();
     const late = connectionEventsHandler({ runtime: async () => ({ ...runtime, pipeline: { ...runtime.pipeline, arm: gated } }), deadlineMs: () => 20_000, timer, unfinished });
     const delivered = event(EVENT_FIXTURES.pecProxyEventGrid);
@@ -181,7 +167,7 @@ describe('the connection-events handler at its deadline', () => {
     expect(call.logs.filter((l) => l.level !== 'error')).toEqual([]);
 
     // Event Grid redelivers: the decisions the late work made are found, the rest is made, each once.
-    const inTime = manualTimer();
+    const inTime = manualDeadlineTimer();
     const redelivery = invocation();
     await connectionEventsHandler({ runtime: async () => runtime, deadlineMs: () => 20_000, timer: inTime, unfinished })(delivered, redelivery.context);
     expect(inTime.started.map((t) => t.cancelled)).toEqual([true]);
@@ -192,7 +178,7 @@ describe('the connection-events handler at its deadline', () => {
 
   it('past its deadline before the runtime is ready, fails the invocation, and the event starts no ARM work', async () => {
     const ready = deferred<Runtime>();
-    const timer = manualTimer();
+    const timer = manualDeadlineTimer();
     const unfinished = unfinishedWork();
     const handler = connectionEventsHandler({ runtime: () => ready.promise, deadlineMs: () => 20_000, timer, unfinished });
     const requests = emulator.requests.length;

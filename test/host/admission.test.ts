@@ -2,7 +2,7 @@
  * Issue 11 Build 5 at the webhook: beyond the bounds a delivery is answered 503 with Retry-After
  * at once, and a batch not finished by the deadline is answered 503 while its work goes on (and
  * keeps its share of the bound until it ends). Handlers here wait on promises the test resolves,
- * so nothing depends on timing but the deadline test's own short deadline.
+ * and the deadline is a timer the test fires, so nothing depends on timing.
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
@@ -12,6 +12,7 @@ import { WEBHOOK_PATH, startWebhookServer, type DeliveryContext, type WebhookSer
 import type { DeliveredEvent } from '../../src/intake/parse-delivery.js';
 import { silentLogger } from '../../src/log/create-logger.js';
 import { EVENT_FIXTURES, readFixture } from '../support/fixtures.js';
+import { manualDeadlineTimer } from '../support/manual-deadline-timer.js';
 
 let server: WebhookServer | undefined;
 const agent = new Agent({ connections: 64 });
@@ -107,9 +108,15 @@ describe('admission control', () => {
 
   it('answers 503 at the deadline, signals the work to start nothing new, and keeps its share until the work ends', async () => {
     const handler = heldHandler();
-    server = await startWebhookServer({ host: '127.0.0.1', port: 0, logger: silentLogger(), handle: handler.handle, limits: { maxDeliveries: 10, maxEvents: 5, deadlineMs: 200 } });
+    const timer = manualDeadlineTimer();
+    server = await startWebhookServer({ host: '127.0.0.1', port: 0, logger: silentLogger(), handle: handler.handle, limits: { maxDeliveries: 10, maxEvents: 5, deadlineMs: 200 }, timer });
     const url = server.url + WEBHOOK_PATH;
-    const late = await post(url, batch(5));
+    const answer = post(url, batch(5));
+    await handler.whenHeld(1);
+    // The deadline passes while the batch is held: fired by the test, not waited for.
+    expect(timer.started.map((t) => t.ms)).toEqual([200]);
+    timer.started[0]!.fire();
+    const late = await answer;
     expect(late.status).toBe(503);
     expect(late.retryAfter).toBe('10');
     expect(String(late.json['error'])).toMatch(/not finished within 200 ms/u);
