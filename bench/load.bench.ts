@@ -6,8 +6,9 @@
  * the peak RSS of the process (which hosts the emulator, the host and the sender alike).
  * Bounded: a fixed count, a fixed number of redeliveries per event, and a deadline.
  *
- * `npm run bench -- load` runs 10,000 events; test/reliability/load.test.ts runs 1,000 in
- * `npm test` (10,000 with LINKGATE_FULL=1) and checks the outcome, never the time.
+ * The bench's memory section runs 10,000 events with serve in its own process; serve-e2e.bench.ts
+ * runs 1,000 through one provider subscription's buckets; test/reliability/load.test.ts runs 1,000
+ * in `npm test` (10,000 with LINKGATE_FULL=1) and checks the outcome, never the time.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,11 +16,9 @@ import { join } from 'node:path';
 import { request, Agent } from 'undici';
 import { startArmEmulator, type EmulatorStats } from '../emulator/arm-emulator.js';
 import { generateWorld, type World } from '../emulator/world.js';
-import { readConfig } from '../src/config/read-config.js';
 import { connectionProxyWriteEvent } from '../src/demo/demo-events.js';
 import { WEBHOOK_PATH } from '../src/host/webhook-server.js';
-import { startServe } from '../src/host/start-serve.js';
-import { silentLogger } from '../src/log/create-logger.js';
+import { startServeHost, type ServeHostKind } from './serve-host.js';
 
 
 export interface LoadOptions {
@@ -34,6 +33,8 @@ export interface LoadOptions {
   providerSubscriptions?: number;
   /** Latency the emulator adds to every ARM answer (a delay fault on all requests). */
   armLatencyMs?: number;
+  /** Where serve runs (default in the bench process); in its own process its peak RSS is reported apart. */
+  serve?: ServeHostKind;
 }
 
 export interface LoadResult {
@@ -50,6 +51,8 @@ export interface LoadResult {
   p99Ms: number;
   maxMs: number;
   peakRssMb: number;
+  /** Peak RSS of the `linkgate serve` process alone, when it ran in its own process. */
+  servePeakRssMb: number | undefined;
   arm: EmulatorStats;
   /** Requests that reached each token bucket ('subscription|reads' or '…|writes'). */
   bucketRequests: Record<string, number>;
@@ -107,17 +110,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 25);
   const agent = new Agent({ connections: concurrency });
-  const serve = await startServe(
-    readConfig({
-      LINKGATE_POLICY_DIR: dir,
-      LINKGATE_ARM_ENDPOINT: emulator.url,
-      LINKGATE_ARM_TOKEN: emulator.token,
-      LINKGATE_AUDIT_PATH: join(dir, 'audit.jsonl'),
-      LINKGATE_PORT: '0',
-      LINKGATE_CONCURRENCY: '8',
-    }),
-    { logger: silentLogger() },
-  );
+  const serve = await startServeHost(options.serve ?? 'in-process', {
+    LINKGATE_POLICY_DIR: dir,
+    LINKGATE_ARM_ENDPOINT: emulator.url,
+    LINKGATE_ARM_TOKEN: emulator.token,
+    LINKGATE_AUDIT_PATH: join(dir, 'audit.jsonl'),
+    LINKGATE_HOST: '127.0.0.1',
+    LINKGATE_PORT: '0',
+    LINKGATE_CONCURRENCY: '8',
+  });
   const url = serve.url + WEBHOOK_PATH;
   const latencies: number[] = [];
   let delivered = 0;
@@ -157,6 +158,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
   let elapsed: number;
   let stats: EmulatorStats;
+  let servePeakRssMb: number | undefined;
   const bucketRequests: Record<string, number> = {};
   try {
     await Promise.all(Array.from({ length: concurrency }, () => sender()));
@@ -164,7 +166,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     elapsed = performance.now() - started;
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    await serve.close();
+    servePeakRssMb = await serve.close();
     await agent.close();
     stats = emulator.stats();
     for (const entry of emulator.requests) {
@@ -189,6 +191,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99Ms: percentile(latencies, 99),
     maxMs: latencies.at(-1) ?? 0,
     peakRssMb: peakRss / (1024 * 1024),
+    servePeakRssMb,
     arm: stats,
     bucketRequests,
     world,
@@ -203,7 +206,9 @@ export function describeLoad(result: LoadResult): string[] {
     ...(result.failedDeliveries === 0 ? [] : [`failed deliveries by answer: ${JSON.stringify(result.failureReasons)}`]),
     `elapsed ${(result.elapsedMs / 1000).toFixed(1)} s, throughput ${result.eventsPerSecond.toFixed(0)} events/s`,
     `handling latency p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(1)} ms`,
-    `peak RSS ${result.peakRssMb.toFixed(0)} MB (one process: emulator + serve + sender)`,
+    result.servePeakRssMb === undefined
+      ? `peak RSS ${result.peakRssMb.toFixed(0)} MB (one process: emulator + serve + sender)`
+      : `peak RSS: linkgate serve ${result.servePeakRssMb.toFixed(0)} MB (its own process); emulator + sender ${result.peakRssMb.toFixed(0)} MB`,
     `ARM requests ${result.arm.requests} ${JSON.stringify(result.arm.byOperation)}, writes ${result.arm.writes}, 429 from ARM's buckets ${result.arm.throttled}`,
   ];
 }
