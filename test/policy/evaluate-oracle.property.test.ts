@@ -1,0 +1,155 @@
+/**
+ * Issue 12 (Build 4): the evaluator was reshaped for speed, and its results must not change. This
+ * differential test draws policy sets and cases (well-formed, subtly off, and plain junk) and
+ * checks that `evaluate()` and `evaluateWithDetail()` deep-equal the evaluator as it was before
+ * (test/policy/oracle/, a copy), every case decided twice on one compiled set so that the memos
+ * the fast paths keep are exercised warm as well as cold.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { evaluate, evaluateWithDetail } from '../../src/policy/evaluate.js';
+import type { EvaluationCase, PolicyDocument } from '../../src/policy/types.js';
+import { FUZZ_RUNS } from '../fuzz/fuzz-runs.js';
+import * as oracle from './oracle/evaluate.js';
+import { compile, CONSUMER, PROVIDER_SUB, STRANGER, SUBNET, TARGET, TENANT } from './policy-builders.js';
+
+const OTHER = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const GUIDS = [CONSUMER, STRANGER, TENANT, OTHER];
+const TARGET2 = `/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-pay/providers/Microsoft.Network/privateLinkServices/pay-web`;
+const STORAGE = `/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/data1`;
+const TARGET_PATTERNS = [TARGET, TARGET2.toUpperCase(), `/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-pay/providers/Microsoft.Network/privateLinkServices/*`, `/subscriptions/${PROVIDER_SUB}/**`, `/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-pay/providers/Microsoft.Network/privateLinkServices/pay-*`, STORAGE];
+const CIDRS = ['10.20.0.0/16', '10.20.1.0/24', '10.99.0.0/16', '0.0.0.0/0', '192.168.1.5/32', '10.20.1.4/32', 'fd00:1::/48', '2001:db8::/32', '::/0'];
+const SUBNET_PATTERNS = [
+  SUBNET.replace('/pe', '/*'),
+  SUBNET,
+  SUBNET.toUpperCase(),
+  `/subscriptions/*/resourceGroups/rg-hub/**`,
+  `/subscriptions/${STRANGER}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/*/subnets/pe`,
+  `/subscriptions/${CONSUMER}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/hub-*/subnets/*`,
+];
+
+const some = <T>(values: readonly T[]) => fc.subarray([...values]);
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+/** Present one time in `freq`: a deny or visibility list in every policy would leave little to approve. */
+const seldom = <T>(arb: fc.Arbitrary<T>, freq = 3) => fc.oneof({ weight: freq - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+const guidSpelling = fc.tuple(fc.constantFrom(...GUIDS), fc.boolean()).map(([g, upper]) => (upper ? g.toUpperCase() : g));
+
+const documentArb = (name: string): fc.Arbitrary<PolicyDocument> =>
+  fc
+    .record({
+      mode: maybe(fc.constantFrom('enforce' as const, 'audit' as const)),
+      targets: fc.subarray(TARGET_PATTERNS, { minLength: 1, maxLength: 2 }),
+      visibility: seldom(fc.oneof(fc.constant(['*']), some(GUIDS))),
+      autoApproval: maybe(some(GUIDS)),
+      trustedSubnets: maybe(some([...CIDRS, ...SUBNET_PATTERNS])),
+      trustedTenants: maybe(some(GUIDS)),
+      deny: seldom(fc.record({ subscriptions: maybe(some(GUIDS)), tenants: maybe(some(GUIDS)), subnets: maybe(some([...CIDRS.slice(2), ...SUBNET_PATTERNS.slice(3)])) })),
+      requestMessage: seldom(fc.constantFrom('^CHG', '^(CHG|INC)[0-9]{6}\\b', 'x', '^$')),
+      connectionLimit: seldom(fc.integer({ min: 0, max: 3 })),
+      otherwise: maybe(fc.constantFrom('manual' as const, 'reject' as const)),
+    })
+    .map((fields) => {
+      const document: PolicyDocument = { name, targets: fields.targets };
+      // Absent fields stay absent (the loader's shape), never present-and-undefined.
+      for (const [key, value] of Object.entries(fields)) if (value !== undefined) (document as unknown as Record<string, unknown>)[key] = value;
+      return document;
+    });
+
+const policiesArb = fc.integer({ min: 0, max: 4 }).chain((count) =>
+  fc.tuple(...Array.from({ length: count }, (_, i) => documentArb(`p${(i * 7) % 5}-${i}`))).map((documents) => documents as PolicyDocument[]),
+);
+
+const junk = fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer(), fc.string(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+
+/** Mostly well-formed, so that most cases reach the policies; each part sometimes subtly off. */
+const usually = <T>(good: readonly T[], odd: readonly T[]) => fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...odd) });
+
+const connectionIdArb = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(
+        usually([TARGET, TARGET2, STORAGE, TARGET.toUpperCase()], [TARGET.replace('/subscriptions/', '/SUBSCRIPTIONS/'), `${TARGET}/`, TARGET.replace('rg-pay', 'rg pay')]),
+        usually(['privateEndpointConnections', 'privateEndpointConnectionProxies'], ['PRIVATEENDPOINTCONNECTIONS', 'connections']),
+        usually(['c1', 'c2', 'c3'], ['', '.', '..', 'a b', 'x%2F', 'ſ', 'c1?x', 'c\u00a0']),
+      )
+      .map(([t, col, name]) => `${t}/${col}/${name}`),
+  },
+  { weight: 1, arbitrary: fc.string() },
+  { weight: 1, arbitrary: junk },
+);
+
+const peIdArb = fc.oneof(
+  { weight: 5, arbitrary: guidSpelling.map((g) => `/subscriptions/${g}/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe1`) },
+  { weight: 1, arbitrary: guidSpelling.map((g) => `/Subscriptions/${g}`) },
+  { weight: 1, arbitrary: fc.constantFrom(`/subscriptions/${CONSUMER}x/rg`, `/subscriptions/${CONSUMER.replace('-', '_')}/x`, `subscriptions/${CONSUMER}/x`, `/subscriptions/${CONSUMER.replace('a', 'ſ')}/x`) },
+  { weight: 1, arbitrary: junk },
+);
+
+const connectionArb = (status: fc.Arbitrary<unknown>) =>
+  fc.record({ id: connectionIdArb, status, description: fc.oneof(fc.constantFrom('', 'CHG000001', 'Awaiting approval', ' Manual Approval ', 'INC123456 please'), fc.string(), junk), pe: peIdArb }).map(({ id, status: s, description, pe }) => ({
+    id,
+    properties: { privateEndpoint: { id: pe }, privateLinkServiceConnectionState: { status: s, description } },
+  }));
+
+const ipArb = fc.constantFrom('10.20.1.4', '10.99.0.1', '172.16.0.1', '192.168.1.5', 'fd00:1::5', '::ffff:10.20.1.4', '010.20.1.4', 'junk', '', '10.20.1.4/28', '2001:db8::1');
+
+const endpointArb = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({
+        subnet: maybe(fc.oneof(fc.constantFrom(SUBNET, SUBNET.toUpperCase(), SUBNET.replace('hub', 'hub-2'), SUBNET.replace(CONSUMER, STRANGER), SUBNET.replace('/subscriptions/', '/SUBSCRIPTIONS/'), `${SUBNET}/`, 'junk'), junk)),
+        ips: fc.array(ipArb, { maxLength: 3 }),
+        dns: maybe(fc.array(ipArb, { maxLength: 2 })),
+        nicIps: maybe(fc.array(ipArb, { maxLength: 2 })),
+        message: maybe(fc.tuple(fc.constantFrom(TARGET, TARGET.toUpperCase(), TARGET2), fc.constantFrom('CHG123456', '', 'hello'))),
+      })
+      .map(({ subnet, ips, dns, nicIps, message }) => ({
+        properties: {
+          subnet: { id: subnet },
+          ipConfigurations: ips.map((ip) => ({ properties: { privateIPAddress: ip } })),
+          ...(dns === undefined ? {} : { customDnsConfigs: [{ ipAddresses: dns }] }),
+          ...(nicIps === undefined ? {} : { networkInterfaces: [{ id: 'nic', properties: { ipConfigurations: nicIps.map((ip) => ({ properties: { privateIPAddress: ip } })) } }] }),
+          ...(message === undefined ? {} : { manualPrivateLinkServiceConnections: [{ properties: { privateLinkServiceId: message[0], requestMessage: message[1] } }] }),
+        },
+      })),
+  },
+  { weight: 1, arbitrary: junk },
+);
+
+const caseArb: fc.Arbitrary<EvaluationCase> = fc
+  .record({
+    connection: connectionArb(fc.oneof({ weight: 8, arbitrary: usually(['Pending'], ['pending', 'PENDING', 'Approved', 'Rejected']) }, { weight: 1, arbitrary: junk })),
+    privateEndpoint: maybe(endpointArb),
+    privateEndpointUnavailable: maybe(fc.constantFrom('403 from ARM: cross-tenant')),
+    ipAddressesUnavailable: maybe(fc.constantFrom('the network interface answered 403')),
+    targetConnections: maybe(fc.oneof(fc.array(connectionArb(fc.constantFrom('Approved', 'approved', 'Pending')), { maxLength: 4 }), junk)),
+    consumerTenantId: maybe(fc.oneof(guidSpelling, fc.string(), junk)),
+  })
+  .map((fields) => {
+    const input: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) input[key] = value;
+    return input as unknown as EvaluationCase;
+  });
+
+function agree(documents: PolicyDocument[], cases: readonly EvaluationCase[]): void {
+  const set = compile(...documents);
+  for (let round = 0; round < 2; round++) {
+    for (const input of cases) {
+      expect(evaluate(set, input)).toStrictEqual(oracle.evaluate(set, input));
+      expect(evaluateWithDetail(set, input)).toStrictEqual(oracle.evaluateWithDetail(set, input));
+    }
+  }
+}
+
+describe('evaluate() gives the same results as the evaluator before issue 12', () => {
+  it('on generated policy sets and cases, in ARM shape and subtly off', () => {
+    fc.assert(fc.property(policiesArb, fc.array(caseArb, { minLength: 1, maxLength: 6 }), agree), { numRuns: FUZZ_RUNS });
+  });
+
+  it('on any JSON at all', () => {
+    const anyCase = fc.record({ connection: fc.jsonValue(), privateEndpoint: fc.jsonValue(), targetConnections: fc.jsonValue(), consumerTenantId: fc.jsonValue() }) as unknown as fc.Arbitrary<EvaluationCase>;
+    fc.assert(fc.property(policiesArb, fc.array(fc.oneof(anyCase, fc.jsonValue() as unknown as fc.Arbitrary<EvaluationCase>), { minLength: 1, maxLength: 4 }), agree), { numRuns: FUZZ_RUNS });
+  });
+});
