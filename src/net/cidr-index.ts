@@ -5,8 +5,8 @@
  */
 import { ipv4BlockKey, parseCidr } from './cidr.js';
 import { mappedIpv4, parseIpv4, parseIpv6 } from './ip-address.js';
-import { IntervalIndex } from './interval-index.js';
-import { sweepIpv4Blocks } from './sweep-ipv4-blocks.js';
+import { findIpv4Segment, IntervalIndex } from './interval-index.js';
+import { sweepIpv4Blocks, type Ipv4Segments } from './sweep-ipv4-blocks.js';
 
 /** Blocks read by position, so a caller holding parallel lists need not build an object per block. */
 export interface IndexedBlocks<E> {
@@ -18,15 +18,22 @@ export interface IndexedBlocks<E> {
 export class CidrIndex<E = string> {
   private readonly v4: IntervalIndex<number, E>;
   private readonly v6: IntervalIndex<bigint, E>;
+  /** The IPv4 segments as typed arrays, searched by findIpv4Segment (the hot lookup). */
+  private readonly v4Starts: Uint32Array;
+  private readonly v4Ends: Uint32Array;
+  private readonly v4Entries: readonly E[];
 
   /** Entries whose CIDR does not parse are skipped: the loader has refused them already. */
   constructor(blocks: ReadonlyArray<{ cidr: string; entry: E }> | IndexedBlocks<E>) {
     const index = 'count' in blocks ? CidrIndex.build(blocks.count, (i) => blocks.cidr(i), (i) => blocks.entry(i)) : CidrIndex.build(blocks.length, (i) => blocks[i]!.cidr, (i) => blocks[i]!.entry);
     this.v4 = index.v4;
     this.v6 = index.v6;
+    this.v4Starts = index.segments.starts;
+    this.v4Ends = index.segments.ends;
+    this.v4Entries = index.segments.entries;
   }
 
-  private static build<E>(count: number, cidrAt: (i: number) => string, entryAt: (i: number) => E): { v4: IntervalIndex<number, E>; v6: IntervalIndex<bigint, E> } {
+  private static build<E>(count: number, cidrAt: (i: number) => string, entryAt: (i: number) => E): { v4: IntervalIndex<number, E>; v6: IntervalIndex<bigint, E>; segments: Ipv4Segments<E> } {
     const starts = new Uint32Array(count);
     const prefixes = new Uint8Array(count);
     const v4Entries: E[] = [];
@@ -54,8 +61,8 @@ export class CidrIndex<E = string> {
       prefixes[v4Entries.length] = prefix;
       v4Entries.push(entryAt(i));
     }
-    const v4 = new IntervalIndex<number, E>(sweepIpv4Blocks(starts, prefixes, v4Entries, v4Entries.length));
-    return { v4, v6: new IntervalIndex(v6) };
+    const segments = sweepIpv4Blocks(starts, prefixes, v4Entries, v4Entries.length);
+    return { v4: new IntervalIndex<number, E>(segments), v6: new IntervalIndex(v6), segments };
   }
 
   /** Blocks whose entry is their own text. */
@@ -70,14 +77,15 @@ export class CidrIndex<E = string> {
   /** The most specific block holding the address, or undefined (also for text that is not an address). */
   match(address: string): E | undefined {
     const v4 = parseIpv4(address);
-    if (v4 >= 0) return this.v4.size === 0 ? undefined : this.v4.find(v4);
+    if (v4 >= 0) return this.matchIpv4(v4);
     const v6 = parseIpv6(address);
     if (v6 === undefined) return undefined;
     const mapped = mappedIpv4(v6);
-    return mapped >= 0 ? this.v4.find(mapped) : this.v6.find(v6);
+    return mapped >= 0 ? this.matchIpv4(mapped) : this.v6.find(v6);
   }
 
   matchIpv4(value: number): E | undefined {
-    return this.v4.find(value);
+    const at = findIpv4Segment(this.v4Starts, this.v4Ends, value);
+    return at < 0 ? undefined : this.v4Entries[at];
   }
 }

@@ -102,6 +102,23 @@ export class IntervalIndex<V extends number | bigint, E> {
   }
 }
 
+/**
+ * `find` for IPv4 segments held in typed arrays (as sweepIpv4Blocks cuts them): one monomorphic
+ * search over Uint32Arrays. IntervalIndex.find serves typed arrays, plain arrays and bigints, so
+ * its element loads and comparisons are polymorphic; a decision asks this one of every CIDR list.
+ * Returns the segment's position, or -1.
+ */
+export function findIpv4Segment(starts: Uint32Array, ends: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid]! <= value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi >= 0 && ends[hi]! >= value ? hi : -1;
+}
+
 function compare<V extends number | bigint>(a: V, b: V): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -9,8 +9,11 @@ import { sortIpv4Blocks } from './sort-ipv4-blocks.js';
 /** Addresses in a block of each prefix length, 2^(32 - prefix). */
 const BLOCK_SIZE = Float64Array.from({ length: 33 }, (_, prefix) => 2 ** (32 - prefix));
 
+/** IPv4 segments in typed arrays, which CidrIndex searches directly (findIpv4Segment). */
+export type Ipv4Segments<E> = Segments<number, E> & { starts: Uint32Array; ends: Uint32Array; entries: E[] };
+
 /** `starts`/`prefixes`/`entries` hold `count` blocks in listing order. */
-export function sweepIpv4Blocks<E>(starts: Uint32Array, prefixes: Uint8Array, entries: readonly E[], count: number): Segments<number, E> {
+export function sweepIpv4Blocks<E>(starts: Uint32Array, prefixes: Uint8Array, entries: readonly E[], count: number): Ipv4Segments<E> {
   const order = sortIpv4Blocks(starts, prefixes, count);
   // A block opens at most one segment before its first child and one after each child closes.
   const outStarts = new Uint32Array(2 * count);

@@ -3,69 +3,50 @@
  * decision however many policies ask: the endpoint's subnet, IPs (parsed to numbers once), the
  * subnet's subscription and canonical key, the consumer's request message, the count of its
  * approved sibling connections. A fact no governing policy asks for is never computed.
+ *
+ * One object per decision holds them all (the endpoint's facts too, rather than an object of
+ * their own): a decision is a few hundred nanoseconds, and each object it allocates shows.
  */
 import { canonicalKeyOf } from '../ids/arm-id.js';
 import type { CidrIndex } from '../net/cidr-index.js';
 import { parseIpv4 } from '../net/ip-address.js';
-import { connectionFacts, consumerRequestMessage, endpointFacts, leadingSubscription } from './connection-facts.js';
+import { connectionFacts, consumerRequestMessage, endpointAddresses, endpointSubnetId, leadingSubscription, record } from './connection-facts.js';
 import type { EvaluationCase } from './types.js';
 
 /** Azure caps a request message at 140 characters; anything far longer is not one. */
 const MAX_MESSAGE_MATCHED = 1024;
 const UNREAD = -2;
+const NO_ADDRESSES: readonly string[] = Object.freeze([]);
+const PREFIX = '/subscriptions/';
+const GUID_END = PREFIX.length + 36;
 
-/** The consumer endpoint with its derived keys computed once, however many policies ask. */
-export class EndpointView {
-  readonly subnetId: string | undefined;
-  readonly ipAddresses: string[];
+export class CaseContext {
+  readonly connectionId: string;
+  /** Lower-case subscription GUID of the consumer's private endpoint. */
+  readonly consumer: string | undefined;
+  readonly tenant: string | undefined;
+  /** The consumer endpoint's subnet ID and IPs: filled by endpointReadable(), when it answers true. */
+  subnetId: string | undefined = undefined;
+  ipAddresses: readonly string[] = NO_ADDRESSES;
+  private readonly input: EvaluationCase;
+  private readonly providerDescription: string;
+  private readonly target: string;
+  /** True when `consumer` is the endpoint ID's own text (the usual lower-case spelling). */
+  private readonly consumerAsWritten: boolean;
+  private message: string | undefined;
+  /** 0 not read yet, 1 readable, 2 not given or not an object. */
+  private endpointState = 0;
   /** parseIpv4 of each address (-1: not IPv4), filled on first use. */
   private ipv4: number[] | undefined;
   private key: string | undefined | null = null;
   private subscription: string | undefined | null = null;
-
-  constructor(endpoint: unknown) {
-    const facts = endpointFacts(endpoint);
-    this.subnetId = facts.subnetId;
-    this.ipAddresses = facts.ipAddresses;
-  }
-
-  /** The block of `cidrs` holding the i-th address; IPv4 text is parsed once per decision, not per list. */
-  cidrOf<E>(cidrs: CidrIndex<E>, i: number): E | undefined {
-    if (this.ipv4 === undefined) {
-      this.ipv4 = [];
-      for (const ip of this.ipAddresses) this.ipv4.push(parseIpv4(ip));
-    }
-    const v4 = this.ipv4[i]!;
-    return v4 >= 0 ? cidrs.matchIpv4(v4) : cidrs.match(this.ipAddresses[i]!);
-  }
-
-  subnetKey(): string | undefined {
-    if (this.key === null) this.key = this.subnetId === undefined ? undefined : canonicalKeyOf(this.subnetId);
-    return this.key;
-  }
-
-  subnetSubscription(): string | undefined {
-    if (this.subscription === null) this.subscription = leadingSubscription(this.subnetId);
-    return this.subscription;
-  }
-}
-
-export class CaseContext {
-  readonly consumer: string | undefined;
-  readonly connectionId: string;
-  readonly tenant: string | undefined;
-  private readonly input: EvaluationCase;
-  private readonly providerDescription: string;
-  private readonly target: string;
-  private message: string | undefined;
-  private endpointRead = false;
-  private endpoint: EndpointView | undefined;
   private approvedCount = UNREAD;
 
-  constructor(input: EvaluationCase, connectionId: string, consumer: string | undefined, providerDescription: string, target: string) {
+  constructor(input: EvaluationCase, connectionId: string, endpointId: string | undefined, providerDescription: string, target: string) {
     this.input = input;
     this.connectionId = connectionId;
-    this.consumer = consumer;
+    this.consumer = leadingSubscription(endpointId);
+    this.consumerAsWritten = this.consumer !== undefined && endpointId!.startsWith(this.consumer, PREFIX.length);
     this.providerDescription = providerDescription;
     this.target = target;
     this.tenant = typeof input.consumerTenantId === 'string' ? input.consumerTenantId.toLowerCase() : undefined;
@@ -86,14 +67,49 @@ export class CaseContext {
     return message.length > MAX_MESSAGE_MATCHED ? message.slice(0, MAX_MESSAGE_MATCHED) : message;
   }
 
-  /** The consumer endpoint's subnet and IPs, or undefined when it was not given or not readable. */
-  endpointFacts(): EndpointView | undefined {
-    if (!this.endpointRead) {
-      this.endpointRead = true;
+  /** Whether the consumer endpoint was given and readable; reads its subnet and IPs on first ask. */
+  endpointReadable(): boolean {
+    if (this.endpointState === 0) {
       const ep = this.input.privateEndpoint;
-      this.endpoint = typeof ep === 'object' && ep !== null ? new EndpointView(ep) : undefined;
+      if (typeof ep === 'object' && ep !== null) {
+        const properties = record(record(ep)?.['properties']);
+        this.subnetId = endpointSubnetId(properties);
+        this.ipAddresses = endpointAddresses(properties);
+        this.endpointState = 1;
+      } else {
+        this.endpointState = 2;
+      }
     }
-    return this.endpoint;
+    return this.endpointState === 1;
+  }
+
+  /** The block of `cidrs` holding the i-th address; IPv4 text is parsed once per decision, not per list. */
+  cidrOf<E>(cidrs: CidrIndex<E>, i: number): E | undefined {
+    if (this.ipv4 === undefined) {
+      this.ipv4 = [];
+      for (const ip of this.ipAddresses) this.ipv4.push(parseIpv4(ip));
+    }
+    const v4 = this.ipv4[i]!;
+    return v4 >= 0 ? cidrs.matchIpv4(v4) : cidrs.match(this.ipAddresses[i]!);
+  }
+
+  subnetKey(): string | undefined {
+    if (this.key === null) this.key = this.subnetId === undefined ? undefined : canonicalKeyOf(this.subnetId);
+    return this.key;
+  }
+
+  /**
+   * The subnet's subscription. A consumer's endpoint usually sits in a subnet of its own
+   * subscription: when the subnet ID starts with the same text, that is the answer already read.
+   */
+  subnetSubscription(): string | undefined {
+    if (this.subscription === null) {
+      const id = this.subnetId;
+      const sameAsConsumer =
+        this.consumerAsWritten && id !== undefined && (id.length === GUID_END || id.charCodeAt(GUID_END) === 47) && id.startsWith(PREFIX) && id.startsWith(this.consumer!, PREFIX.length);
+      this.subscription = sameAsConsumer ? this.consumer : leadingSubscription(id);
+    }
+    return this.subscription;
   }
 
   /** Why a readable endpoint offers no IP: the pipeline says when its network interface could not be read. */

@@ -71,19 +71,35 @@ const NO_NEEDS: CaseRequirements = Object.freeze({ endpoint: false, tenant: fals
 const MAX_MEMO = 100_000;
 const CONNECTION_COLLECTIONS = new Set(['privateendpointconnections', 'privateendpointconnectionproxies']);
 
+const CONNECTIONS = 'privateEndpointConnections';
+const PROXIES = 'privateEndpointConnectionProxies';
+
 /** The segment between `from` and `to` is privateEndpointConnections or …Proxies, in any case. */
 function isConnectionCollection(id: string, from: number, to: number): boolean {
-  if (to - from !== 26 && to - from !== 32) return false;
-  // ARM spells it one way; compare exactly first and fall back to a case-insensitive check.
-    const segment = id.slice(from, to);
-  if (segment === 'privateEndpointConnections' || segment === 'privateEndpointConnectionProxies') return true;
-  return CONNECTION_COLLECTIONS.has(segment.toLowerCase());
+  const length = to - from;
+  if (length !== CONNECTIONS.length && length !== PROXIES.length) return false;
+  // ARM spells it one way; compare in place first (no slice) and fall back to a case-insensitive check.
+  if (id.startsWith(length === CONNECTIONS.length ? CONNECTIONS : PROXIES, from)) return true;
+  return CONNECTION_COLLECTIONS.has(id.slice(from, to).toLowerCase());
 }
 
-/** A connection name as parseArmId accepts one: not '.' or '..', no separator or forbidden character. */
+/**
+ * A connection name as parseArmId accepts one: not '.' or '..', no separator or forbidden
+ * character. Printable ASCII is judged by its code (a name is a few characters; the regex cost
+ * more than the rest of the fast path); any other character goes to FORBIDDEN_IN_ID, the rule itself.
+ */
 function isSafeName(id: string, from: number): boolean {
-  const name = id.slice(from);
-  return name.length > 0 && name !== '.' && name !== '..' && !name.includes('/') && !FORBIDDEN_IN_ID.test(name);
+  const end = id.length;
+  if (end === from) return false;
+  let dots = 0;
+  for (let i = from; i < end; i++) {
+    const c = id.charCodeAt(i);
+    if (c > 126) return !FORBIDDEN_IN_ID.test(id.slice(from)) && !id.includes('/', from);
+    // Space and controls, '#', '%', '/', '?', '\\' (FORBIDDEN_IN_ID's ASCII, and the separator).
+    if (c <= 32 || c === 35 || c === 37 || c === 47 || c === 63 || c === 92) return false;
+    if (c === 46) dots++;
+  }
+  return !(dots === end - from && dots <= 2);
 }
 
 function lowerSet(values: readonly string[] | undefined): Set<string> {

@@ -22,11 +22,11 @@ export interface EndpointFacts {
   ipAddresses: string[];
 }
 
-function record(value: unknown): Record<string, unknown> | undefined {
+export function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-function text(value: unknown): string | undefined {
+export function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -59,19 +59,35 @@ export function connectionFacts(connection: unknown): ConnectionFacts {
   return {
     connectionId: text(c?.['id']),
     status,
-    isPending: status === 'Pending' || (status !== undefined && status.toLowerCase() === 'pending'),
+    isPending: isPendingStatus(status),
     requestMessage: text(state?.['description']) ?? '',
     privateEndpointId,
     consumerSubscriptionId: leadingSubscription(privateEndpointId),
   };
 }
 
+/** ARM spells it `Pending`; any other case is accepted too. */
+export function isPendingStatus(status: string | undefined): boolean {
+  return status === 'Pending' || (status !== undefined && status.toLowerCase() === 'pending');
+}
+
 export function endpointFacts(endpoint: unknown): EndpointFacts {
   const properties = record(record(endpoint)?.['properties']);
-  const subnetId = text(record(properties?.['subnet'])?.['id']);
+  return { subnetId: endpointSubnetId(properties), ipAddresses: endpointAddresses(properties) };
+}
+
+/** `properties.subnet.id` of an endpoint, given its `properties`. */
+export function endpointSubnetId(properties: Record<string, unknown> | undefined): string | undefined {
+  return text(record(properties?.['subnet'])?.['id']);
+}
+
+/** Every IP of an endpoint, given its `properties`, each once: those it lists, then its expanded NICs'. */
+export function endpointAddresses(properties: Record<string, unknown> | undefined): string[] {
   const ipAddresses = listedAddresses(properties);
-  for (const ip of networkInterfaceAddresses(properties)) if (!ipAddresses.includes(ip)) ipAddresses.push(ip);
-  return { subnetId, ipAddresses };
+  // Pushed one by one into the same list, not through a second list: a decision reads this.
+  const nics = properties?.['networkInterfaces'];
+  if (Array.isArray(nics)) for (const nic of nics) addNetworkInterfaceAddresses(nic, ipAddresses);
+  return ipAddresses;
 }
 
 /** The IPs the endpoint itself lists: static `ipConfigurations`, and `customDnsConfigs` once DNS is set. */
@@ -96,31 +112,25 @@ function listedAddresses(properties: Record<string, unknown> | undefined): strin
 }
 
 /**
- * The IPs of the endpoint's network interfaces when they are expanded in place, as the pipeline
+ * The IPs of an endpoint's network interfaces when they are expanded in place, as the pipeline
  * puts them after reading each NIC (the spec types `networkInterfaces` as NetworkInterface[]):
  * `networkInterfaces[].properties.ipConfigurations[].properties.privateIPAddress` (Network spec,
  * NetworkInterfaceGet.json). An address in prefix form (`172.20.2.16/28`, a VM NIC's IP prefix)
  * is not one address and is left out; a private endpoint's NIC holds plain addresses.
  */
-function networkInterfaceAddresses(properties: Record<string, unknown> | undefined): string[] {
-  const ipAddresses: string[] = [];
-  const nics = properties?.['networkInterfaces'];
-  if (!Array.isArray(nics)) return ipAddresses;
-  for (const nic of nics) {
-    for (const ip of addressesOfNetworkInterface(nic)) if (!ipAddresses.includes(ip)) ipAddresses.push(ip);
-  }
-  return ipAddresses;
-}
-
-/** `properties.ipConfigurations[].properties.privateIPAddress` of a network interface, plain addresses only. */
-export function addressesOfNetworkInterface(nic: unknown): string[] {
+function addNetworkInterfaceAddresses(nic: unknown, ipAddresses: string[]): void {
   const configs = record(record(nic)?.['properties'])?.['ipConfigurations'];
-  const ipAddresses: string[] = [];
-  if (!Array.isArray(configs)) return ipAddresses;
+  if (!Array.isArray(configs)) return;
   for (const config of configs) {
     const ip = text(record(record(config)?.['properties'])?.['privateIPAddress']);
     if (ip !== undefined && ip !== '' && !ip.includes('/') && !ipAddresses.includes(ip)) ipAddresses.push(ip);
   }
+}
+
+/** `properties.ipConfigurations[].properties.privateIPAddress` of a network interface, plain addresses only. */
+export function addressesOfNetworkInterface(nic: unknown): string[] {
+  const ipAddresses: string[] = [];
+  addNetworkInterfaceAddresses(nic, ipAddresses);
   return ipAddresses;
 }
 

@@ -46,15 +46,14 @@ function checkDeny(policy: CompiledPolicy, ctx: CaseContext): PolicyVerdict | Un
     else if (policy.denyTenants.has(ctx.tenant)) return verdict(policy, 'reject', 4, [`deny.tenants: consumer tenant ${ctx.tenant} is listed`]);
   }
   if (policy.denySubnets.size > 0) {
-    const endpoint = ctx.endpointFacts();
-    if (endpoint === undefined) unchecked = note(unchecked, `deny.subnets (${ctx.endpointMissingReason()})`);
+    if (!ctx.endpointReadable()) unchecked = note(unchecked, `deny.subnets (${ctx.endpointMissingReason()})`);
     else {
-      const hit = matchSubnet(policy.denySubnets, endpoint);
+      const hit = matchSubnet(policy.denySubnets, ctx);
       if (hit !== undefined) return verdict(policy, 'reject', 4, [`deny.subnets: ${hit}`]);
       // A readable endpoint may still lack what a deny entry needs (no static IP, no subnet):
       // then that entry was not checked, and an approval must not pass over it.
-      if (policy.denySubnets.cidrs.size > 0 && endpoint.ipAddresses.length === 0) unchecked = note(unchecked, `deny.subnets (${ctx.addressesMissingReason()})`);
-      if (policy.denySubnets.patterns.size > 0 && endpoint.subnetId === undefined) unchecked = note(unchecked, 'deny.subnets (the endpoint reports no subnet)');
+      if (policy.denySubnets.cidrs.size > 0 && ctx.ipAddresses.length === 0) unchecked = note(unchecked, `deny.subnets (${ctx.addressesMissingReason()})`);
+      if (policy.denySubnets.patterns.size > 0 && ctx.subnetId === undefined) unchecked = note(unchecked, 'deny.subnets (the endpoint reports no subnet)');
     }
   }
   return unchecked;
@@ -68,12 +67,11 @@ function findApproval(policy: CompiledPolicy, ctx: CaseContext, notes: string[])
     else if (policy.autoApproval.has(consumer)) return `autoApproval: consumer subscription ${consumer} is listed`;
   }
   if (policy.trustedSubnets.size > 0) {
-    const endpoint = ctx.endpointFacts();
-    if (endpoint === undefined) notes.push(`trustedSubnets not checked: ${ctx.endpointMissingReason()}`);
+    if (!ctx.endpointReadable()) notes.push(`trustedSubnets not checked: ${ctx.endpointMissingReason()}`);
     else {
-      const hit = matchSubnet(policy.trustedSubnets, endpoint);
+      const hit = matchSubnet(policy.trustedSubnets, ctx);
       if (hit !== undefined) return `trustedSubnets: ${hit}`;
-      if (policy.trustedSubnets.cidrs.size > 0 && endpoint.ipAddresses.length === 0) notes.push(`trustedSubnets CIDRs not checked: ${ctx.addressesMissingReason()}`);
+      if (policy.trustedSubnets.cidrs.size > 0 && ctx.ipAddresses.length === 0) notes.push(`trustedSubnets CIDRs not checked: ${ctx.addressesMissingReason()}`);
     }
   }
   if (policy.trustedTenants.size > 0) {
