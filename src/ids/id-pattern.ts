@@ -6,8 +6,9 @@
  */
 import { isGuid } from './guid.js';
 import { FORBIDDEN_IN_ID, parseArmId } from './arm-id.js';
+import { compileTrailingWildcards } from './id-pattern-fast.js';
 
-type SegmentMatcher = { kind: 'literal'; text: string } | { kind: 'any' } | { kind: 'glob'; regex: RegExp } | { kind: 'deep' };
+export type SegmentMatcher = { kind: 'literal'; text: string } | { kind: 'any' } | { kind: 'glob'; regex: RegExp } | { kind: 'deep' };
 
 export interface IdPattern {
   /** The pattern as its author wrote it. */
@@ -33,6 +34,12 @@ function escapeRegex(text: string): string {
 }
 
 export function compileIdPattern(input: unknown): IdPatternResult {
+  const common = typeof input === 'string' ? compileTrailingWildcards(input) : undefined;
+  return common === undefined ? compileIdPatternGeneral(input) : { ok: true, pattern: common };
+}
+
+/** Every pattern shape; compileIdPattern takes the common one by a shorter way with the same result. */
+export function compileIdPatternGeneral(input: unknown): IdPatternResult {
   if (typeof input !== 'string' || input.length === 0) return { ok: false, error: 'must be a non-empty string' };
   if (input.length > 2048) return { ok: false, error: 'longer than 2048 characters' };
   if (FORBIDDEN_IN_ID.test(input)) return { ok: false, error: 'contains a query, fragment, percent-encoding, backslash, space or control character' };
@@ -145,8 +152,8 @@ export class IdPatternIndex<E> {
     const lengths = new Set<number>();
     let subscriptions: Set<string> | undefined = new Set<string>();
     for (const item of items) {
-      const first = item.pattern.segments[1];
-      if (first?.kind === 'literal') subscriptions?.add(first.text);
+      // The subscription segment is literal exactly when the literal prefix reaches it.
+      if (item.pattern.prefixSegments >= 2) subscriptions?.add(segmentOf(item.pattern.prefix, 1));
       else subscriptions = undefined;
       if (item.pattern.literal !== undefined) {
         const list = this.literals.get(item.pattern.literal) ?? [];
@@ -154,7 +161,7 @@ export class IdPatternIndex<E> {
         this.literals.set(item.pattern.literal, list);
       } else {
         const prefix = item.pattern.prefix;
-        const tail = segmentOf(prefix, nameSegmentOf(item.pattern.prefixSegments));
+        const tail = nameSegmentOfPrefix(prefix, item.pattern.prefixSegments);
         const list = this.byPrefixTail.get(tail);
         if (list === undefined) this.byPrefixTail.set(tail, [{ prefix, pattern: item.pattern, entry: item.entry }]);
         else list.push({ prefix, pattern: item.pattern, entry: item.entry });
@@ -214,6 +221,14 @@ export class IdPatternIndex<E> {
  */
 function nameSegmentOf(length: number): number {
   return length % 2 === 0 ? length - 1 : Math.max(0, length - 2);
+}
+
+/** The name segment a prefix is bucketed by, read from its end (the general way walks every '/'). */
+function nameSegmentOfPrefix(prefix: string, length: number): string {
+  if (length < 2) return segmentOf(prefix, nameSegmentOf(length));
+  const last = prefix.lastIndexOf('/');
+  if (length % 2 === 0) return prefix.slice(last + 1);
+  return prefix.slice(prefix.lastIndexOf('/', last - 1) + 1, last);
 }
 
 /** Segment `index` (0-based) of a '/'-led path, '' past its end: a split of the whole path, without the array. */
