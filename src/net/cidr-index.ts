@@ -15,6 +15,12 @@ export interface IndexedBlocks<E> {
   entry(i: number): E;
 }
 
+/** Blocks already parsed: IPv4 in listing order with their sweep order (sortIpv4Blocks), IPv6 as intervals. */
+export interface PreparedBlocks<E> {
+  ipv4: { count: number; starts: Uint32Array; prefixes: Uint8Array; entries: readonly E[]; order: Uint32Array };
+  ipv6: ReadonlyArray<{ start: bigint; end: bigint; entry: E }>;
+}
+
 export class CidrIndex<E = string> {
   private readonly v4: IntervalIndex<number, E>;
   private readonly v6: IntervalIndex<bigint, E>;
@@ -23,14 +29,28 @@ export class CidrIndex<E = string> {
   private readonly v4Ends: Uint32Array;
   private readonly v4Entries: readonly E[];
 
-  /** Entries whose CIDR does not parse are skipped: the loader has refused them already. */
-  constructor(blocks: ReadonlyArray<{ cidr: string; entry: E }> | IndexedBlocks<E>) {
-    const index = 'count' in blocks ? CidrIndex.build(blocks.count, (i) => blocks.cidr(i), (i) => blocks.entry(i)) : CidrIndex.build(blocks.length, (i) => blocks[i]!.cidr, (i) => blocks[i]!.entry);
+  /**
+   * Entries whose CIDR does not parse are skipped: the loader has refused them already. Or blocks
+   * the loader parsed and sorted already (PreparedBlocks): then only the sweep is left to do.
+   */
+  constructor(blocks: ReadonlyArray<{ cidr: string; entry: E }> | IndexedBlocks<E> | PreparedBlocks<E>) {
+    const index =
+      'ipv4' in blocks
+        ? CidrIndex.fromPrepared(blocks)
+        : 'count' in blocks
+          ? CidrIndex.build(blocks.count, (i) => blocks.cidr(i), (i) => blocks.entry(i))
+          : CidrIndex.build(blocks.length, (i) => blocks[i]!.cidr, (i) => blocks[i]!.entry);
     this.v4 = index.v4;
     this.v6 = index.v6;
     this.v4Starts = index.segments.starts;
     this.v4Ends = index.segments.ends;
     this.v4Entries = index.segments.entries;
+  }
+
+  private static fromPrepared<E>(blocks: PreparedBlocks<E>): { v4: IntervalIndex<number, E>; v6: IntervalIndex<bigint, E>; segments: Ipv4Segments<E> } {
+    const v4 = blocks.ipv4;
+    const segments = sweepIpv4Blocks(v4.starts, v4.prefixes, v4.entries, v4.count, v4.order);
+    return { v4: new IntervalIndex<number, E>(segments), v6: new IntervalIndex(blocks.ipv6), segments };
   }
 
   private static build<E>(count: number, cidrAt: (i: number) => string, entryAt: (i: number) => E): { v4: IntervalIndex<number, E>; v6: IntervalIndex<bigint, E>; segments: Ipv4Segments<E> } {

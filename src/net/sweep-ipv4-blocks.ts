@@ -12,9 +12,12 @@ const BLOCK_SIZE = Float64Array.from({ length: 33 }, (_, prefix) => 2 ** (32 - p
 /** IPv4 segments in typed arrays, which CidrIndex searches directly (findIpv4Segment). */
 export type Ipv4Segments<E> = Segments<number, E> & { starts: Uint32Array; ends: Uint32Array; entries: E[] };
 
-/** `starts`/`prefixes`/`entries` hold `count` blocks in listing order. */
-export function sweepIpv4Blocks<E>(starts: Uint32Array, prefixes: Uint8Array, entries: readonly E[], count: number): Ipv4Segments<E> {
-  const order = sortIpv4Blocks(starts, prefixes, count);
+/**
+ * `starts`/`prefixes`/`entries` hold `count` blocks in listing order; `sorted`, when given, is
+ * sortIpv4Blocks of them, already computed (the loader sorts the blocks to find duplicates).
+ */
+export function sweepIpv4Blocks<E>(starts: Uint32Array, prefixes: Uint8Array, entries: readonly E[], count: number, sorted?: Uint32Array): Ipv4Segments<E> {
+  const order = sorted ?? sortIpv4Blocks(starts, prefixes, count);
   // A block opens at most one segment before its first child and one after each child closes.
   const outStarts = new Uint32Array(2 * count);
   const outEnds = new Uint32Array(2 * count);

@@ -5,10 +5,9 @@
  * patterns bucketed by their literal prefix (IdPatternIndex), the request-message regex compiled.
  */
 import { CidrIndex } from '../net/cidr-index.js';
-import { looksLikeCidr } from '../net/cidr.js';
 import { compileIdPattern, IdPatternIndex, type IdPattern } from '../ids/id-pattern.js';
 import { checkRegex, type RequestMessageMatcher } from './regex-safety.js';
-import { compiledSubnetPattern } from './subnet-pattern-memo.js';
+import { scanSubnetList } from './subnet-list-scan.js';
 import { targetResolver, type TargetPlan, type TargetResolution } from './resolve-target.js';
 import type { CaseRequirements, Otherwise, PolicyMode, PolicySet } from './types.js';
 
@@ -59,19 +58,11 @@ function lowerSet(values: readonly string[] | undefined): Set<string> {
 }
 
 export function compileSubnetMatcher(entries: readonly string[] | undefined): SubnetMatcher {
-  const patterns: Array<{ pattern: IdPattern; entry: string }> = [];
-  const cidrs: string[] = [];
+  // The loader's scan of the very same list when there is one (its blocks parsed and sorted, its
+  // patterns compiled); a list built by hand is scanned here.
   const list = entries ?? [];
-  for (let i = 0; i < list.length; i++) {
-    const entry = list[i]!;
-    if (looksLikeCidr(entry)) {
-      cidrs.push(entry);
-    } else {
-      const compiled = compiledSubnetPattern(entry, list, i);
-      if (compiled !== undefined) patterns.push({ pattern: compiled, entry });
-    }
-  }
-  return { size: patterns.length + cidrs.length, patterns: new IdPatternIndex(patterns), cidrs: CidrIndex.of(cidrs) };
+  const scanned = scanSubnetList(list) ?? scanSubnetList(list.filter((entry) => typeof entry === 'string'))!;
+  return { size: scanned.patterns.length + scanned.cidrEntries, patterns: new IdPatternIndex(scanned.patterns), cidrs: new CidrIndex(scanned.blocks) };
 }
 
 /** The loader has proven the pattern compiles; one that does not (a set built by hand) never approves. */

@@ -6,8 +6,7 @@
  * 100,000 CIDRs loads in about the time it takes to parse it.
  */
 import { compileIdPattern } from '../ids/id-pattern.js';
-import { ipv4BlockKey, parseCidr, looksLikeCidr } from '../net/cidr.js';
-import { compileSubnetPattern } from './subnet-pattern-memo.js';
+import { scanSubnetList } from './subnet-list-scan.js';
 import { PolicyLoadError, type PolicyError } from './policy-error.js';
 import { duplicateErrors, valueErrors } from './policy-schema.js';
 import { checkRegex } from './regex-safety.js';
@@ -44,18 +43,16 @@ function checkSemantics(file: string, document: unknown): PolicyError[] {
   });
   const subnetEntries = (entries: unknown, base: string): void => {
     if (!Array.isArray(entries)) return;
-    // A plain loop: this runs on every one of 100,000 entries, and builds a pointer only for an error.
+    const scanned = scanSubnetList(entries);
+    if (scanned !== undefined) {
+      for (const e of scanned.errors) errors.push({ file, pointer: `${base}/${e.index}`, message: e.message, fix: e.fix });
+      return;
+    }
+    // A list holding something else than strings (a schema error): its strings one by one.
     for (let i = 0; i < entries.length; i++) {
       const entry: unknown = entries[i];
       if (typeof entry !== 'string') continue;
-      if (looksLikeCidr(entry)) {
-        if (ipv4BlockKey(entry) >= 0) continue;
-        const cidr = parseCidr(entry);
-        if (!cidr.ok) errors.push({ file, pointer: `${base}/${i}`, message: `'${entry}' is not a valid CIDR block: ${cidr.error}`, fix: cidr.fix ?? 'write an IPv4 or IPv6 block such as 10.20.0.0/16 or fd00:1::/48' });
-      } else {
-        const pattern = compileSubnetPattern(entry, entries, i);
-        if (!pattern.ok) errors.push({ file, pointer: `${base}/${i}`, message: `'${entry}' is not a subnet ID pattern: ${pattern.error}`, fix: 'write /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet} (wildcards allowed) or a CIDR block' });
-      }
+      for (const e of scanSubnetList([entry])?.errors ?? []) errors.push({ file, pointer: `${base}/${i}`, message: e.message, fix: e.fix });
     }
   };
   subnetEntries(field(document, 'trustedSubnets'), '/trustedSubnets');

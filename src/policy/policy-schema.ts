@@ -13,6 +13,10 @@ import { ipv4BlockKey } from '../net/cidr.js';
 import { sortIpv4Blocks } from '../net/sort-ipv4-blocks.js';
 import type { PolicyError } from './policy-error.js';
 import { conformsToSchema } from './schema-fast-check.js';
+import { scanSubnetList } from './subnet-list-scan.js';
+
+/** The lists of subnet entries (CIDR blocks and subnet ID patterns). */
+const SUBNET_LISTS: ReadonlySet<string> = new Set(['/trustedSubnets', '/deny/subnets']);
 
 type SchemaNode = { [key: string]: unknown };
 
@@ -121,7 +125,12 @@ function hasDuplicateStrings(list: readonly string[]): boolean {
   return false;
 }
 
-function hasDuplicates(list: readonly unknown[]): boolean {
+function hasDuplicates(list: readonly unknown[], subnets: boolean): boolean {
+  // A subnet list's duplicates come from the scan that also checks and prepares its entries.
+  if (subnets) {
+    const scanned = scanSubnetList(list);
+    if (scanned !== undefined) return scanned.duplicate;
+  }
   // The usual case, all strings (ajv compares them exactly).
   if (list.every((entry) => typeof entry === 'string')) return hasDuplicateStrings(list as readonly string[]);
   // Anything else is a schema error already; keyed by its JSON, as deep equality would see it.
@@ -140,7 +149,7 @@ export function duplicateErrors(file: string, document: unknown): PolicyError[] 
   for (const pointer of UNIQUE_ARRAYS) {
     const list = valueAt(document, pointer);
     if (!Array.isArray(list)) continue;
-    if (hasDuplicates(list as unknown[])) errors.push({ file, pointer, message: 'has duplicate entries', fix: 'remove the duplicates' });
+    if (hasDuplicates(list as unknown[], SUBNET_LISTS.has(pointer))) errors.push({ file, pointer, message: 'has duplicate entries', fix: 'remove the duplicates' });
   }
   return errors;
 }

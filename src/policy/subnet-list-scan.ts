@@ -1,0 +1,127 @@
+/**
+ * One read of a subnet list (`trustedSubnets`, `deny.subnets`: up to 100,000 CIDRs and 10,000 ID
+ * patterns) serves the loader's three needs: its duplicates (as the schema's `uniqueItems` sees
+ * them), its semantic errors, and the compiler's parsed blocks and patterns. Each entry used to
+ * be parsed three times and the IPv4 blocks sorted twice. The scan is remembered per list
+ * (weakly, so a discarded policy set takes it along) with a copy of the entries it read, and used
+ * again only for a list holding the very same entries, so a list built or changed by hand is
+ * scanned afresh.
+ */
+import { compileIdPattern, type IdPattern } from '../ids/id-pattern.js';
+import type { PreparedBlocks } from '../net/cidr-index.js';
+import { ipv4BlockKey, looksLikeCidr, parseCidr } from '../net/cidr.js';
+import { sortIpv4Blocks } from '../net/sort-ipv4-blocks.js';
+
+export interface SubnetEntryError {
+  index: number;
+  message: string;
+  fix: string;
+}
+
+export interface SubnetListScan {
+  /** Some entry is listed twice (the same text). */
+  duplicate: boolean;
+  /** Entries that are neither a valid CIDR block nor a subnet ID pattern, in list order. */
+  errors: SubnetEntryError[];
+  /** Entries routed to CIDR parsing (valid or not), as the compiled matcher counts them. */
+  cidrEntries: number;
+  blocks: PreparedBlocks<string>;
+  patterns: Array<{ pattern: IdPattern; entry: string }>;
+}
+
+const scans = new WeakMap<readonly unknown[], { entries: readonly unknown[]; scan: SubnetListScan }>();
+
+const CIDR_FIX = 'write an IPv4 or IPv6 block such as 10.20.0.0/16 or fd00:1::/48';
+const PATTERN_FIX = 'write /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet} (wildcards allowed) or a CIDR block';
+
+function sameEntries(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Is a strict IPv4 block (text canonical, so equal numbers mean equal text) listed twice? */
+function hasDuplicateBlocks(starts: Uint32Array, prefixes: Uint8Array, order: Uint32Array, count: number): boolean {
+  for (let k = 1; k < count; k++) {
+    const a = order[k - 1]!;
+    const b = order[k]!;
+    if (starts[a] === starts[b] && prefixes[a] === prefixes[b]) return true;
+  }
+  return false;
+}
+
+/** The scan, or undefined as soon as an entry is not a string (a schema error, checked entry by entry). */
+function scan(list: readonly unknown[]): SubnetListScan | undefined {
+  const starts = new Uint32Array(list.length);
+  const prefixes = new Uint8Array(list.length);
+  const v4Entries: string[] = [];
+  const ipv6: Array<{ start: bigint; end: bigint; entry: string }> = [];
+  const patterns: Array<{ pattern: IdPattern; entry: string }> = [];
+  const errors: SubnetEntryError[] = [];
+  // Texts that are not strict IPv4 blocks, for duplicates; the blocks are compared as numbers.
+  const others = new Set<string>();
+  let duplicate = false;
+  let cidrEntries = 0;
+  let count = 0;
+  // A block parsed the long way (a bare address, an IPv4-mapped IPv6 block) has no canonical text.
+  let allStrict = true;
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i];
+    if (typeof entry !== 'string') return undefined;
+    if (looksLikeCidr(entry)) {
+      cidrEntries++;
+      const key = ipv4BlockKey(entry);
+      if (key >= 0) {
+        const start = Math.floor(key / 64);
+        starts[count] = start;
+        prefixes[count] = key - start * 64;
+        v4Entries.push(entry);
+        count++;
+        continue;
+      }
+      if (others.size === others.add(entry).size) duplicate = true;
+      const cidr = parseCidr(entry);
+      if (!cidr.ok) errors.push({ index: i, message: `'${entry}' is not a valid CIDR block: ${cidr.error}`, fix: cidr.fix ?? CIDR_FIX });
+      else if (cidr.cidr.version === 6) ipv6.push({ start: cidr.cidr.start, end: cidr.cidr.end, entry });
+      else {
+        starts[count] = cidr.cidr.start;
+        prefixes[count] = cidr.cidr.prefix;
+        v4Entries.push(entry);
+        count++;
+        allStrict = false;
+      }
+    } else {
+      if (others.size === others.add(entry).size) duplicate = true;
+      const compiled = compileIdPattern(entry);
+      if (compiled.ok) patterns.push({ pattern: compiled.pattern, entry });
+      else errors.push({ index: i, message: `'${entry}' is not a subnet ID pattern: ${compiled.error}`, fix: PATTERN_FIX });
+    }
+  }
+  const order = sortIpv4Blocks(starts, prefixes, count);
+  if (!duplicate) duplicate = allStrict ? hasDuplicateBlocks(starts, prefixes, order, count) : strictDuplicates(list as readonly string[]);
+  return { duplicate, errors, cidrEntries, blocks: { ipv4: { count, starts, prefixes, entries: v4Entries, order }, ipv6 }, patterns };
+}
+
+/** The strict blocks alone, when others were parsed beside them (rare: bare addresses, mapped blocks). */
+function strictDuplicates(list: readonly string[]): boolean {
+  const starts = new Uint32Array(list.length);
+  const prefixes = new Uint8Array(list.length);
+  let count = 0;
+  for (const entry of list) {
+    const key = ipv4BlockKey(entry);
+    if (key < 0) continue;
+    const start = Math.floor(key / 64);
+    starts[count] = start;
+    prefixes[count++] = key - start * 64;
+  }
+  return hasDuplicateBlocks(starts, prefixes, sortIpv4Blocks(starts, prefixes, count), count);
+}
+
+/** The scan of a list of strings (remembered), or undefined for a list holding anything else. */
+export function scanSubnetList(list: readonly unknown[]): SubnetListScan | undefined {
+  const remembered = scans.get(list);
+  if (remembered !== undefined && sameEntries(remembered.entries, list)) return remembered.scan;
+  const result = scan(list);
+  if (result !== undefined) scans.set(list, { entries: list.slice(), scan: result });
+  return result;
+}
