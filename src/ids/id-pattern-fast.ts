@@ -25,15 +25,20 @@ const ANY: SegmentMatcher = { kind: 'any' };
  * pattern, the linter), not 10,000 times at every load.
  */
 class TrailingWildcardPattern implements IdPattern {
+  readonly text: string;
+  readonly prefix: string;
+  readonly prefixSegments: number;
   readonly literal = undefined;
+  readonly anyTail: number;
   private matchers: SegmentMatcher[] | undefined;
 
-  constructor(
-    readonly text: string,
-    readonly prefix: string,
-    readonly prefixSegments: number,
-    readonly anyTail: number,
-  ) {}
+  // Fields spelled out, not as parameter properties: tests load src/ with Node's type stripping.
+  constructor(text: string, prefix: string, prefixSegments: number, anyTail: number) {
+    this.text = text;
+    this.prefix = prefix;
+    this.prefixSegments = prefixSegments;
+    this.anyTail = anyTail;
+  }
 
   get segments(): SegmentMatcher[] {
     if (this.matchers === undefined) {

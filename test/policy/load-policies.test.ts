@@ -124,4 +124,14 @@ describe('policyRevision', () => {
     expect(policyRevision([a, b])).not.toBe(policyRevision([{ ...a, otherwise: 'manual' }, b]));
     expect(policyRevision([a])).toMatch(/^sha256:[0-9a-f]{16}$/u);
   });
+
+  it('changes when one entry of a long list changes or moves to another policy', () => {
+    const cidrs = Array.from({ length: 1000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`);
+    const a = { name: 'a', targets: [TARGET], trustedSubnets: cidrs };
+    const b = { name: 'b', targets: [TARGET], trustedSubnets: ['192.168.0.0/16'] };
+    const base = policyRevision([a, b]);
+    expect(policyRevision([{ ...a, trustedSubnets: cidrs.map((c, i) => (i === 500 ? '10.99.0.0/24' : c)) }, b])).not.toBe(base);
+    expect(policyRevision([{ ...a, trustedSubnets: cidrs.slice(1) }, { ...b, trustedSubnets: [cidrs[0]!, '192.168.0.0/16'] }])).not.toBe(base);
+    expect(policyRevision([b, { ...a, trustedSubnets: [...cidrs] }])).toBe(base);
+  });
 });
