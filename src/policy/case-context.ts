@@ -10,6 +10,7 @@
 import { canonicalKeyOf } from '../ids/arm-id.js';
 import type { CidrIndex } from '../net/cidr-index.js';
 import { parseIpv4 } from '../net/ip-address.js';
+import { flagsFor, type SubscriptionEntry, type SubscriptionIndex } from './subscription-index.js';
 import { connectionFacts, consumerRequestMessage, endpointAddresses, endpointSubnetId, leadingSubscription, record } from './connection-facts.js';
 import type { EvaluationCase } from './types.js';
 
@@ -29,10 +30,11 @@ export class CaseContext {
   subnetId: string | undefined = undefined;
   ipAddresses: readonly string[] = NO_ADDRESSES;
   private readonly input: EvaluationCase;
+  private readonly subscriptions: SubscriptionIndex;
+  private consumerEntry: SubscriptionEntry | undefined | null = null;
+  private subnetEntry: SubscriptionEntry | undefined | null = null;
   private readonly providerDescription: string;
   private readonly target: string;
-  /** True when `consumer` is the endpoint ID's own text (the usual lower-case spelling). */
-  private readonly consumerAsWritten: boolean;
   private message: string | undefined;
   /** 0 not read yet, 1 readable, 2 not given or not an object. */
   private endpointState = 0;
@@ -42,11 +44,11 @@ export class CaseContext {
   private subscription: string | undefined | null = null;
   private approvedCount = UNREAD;
 
-  constructor(input: EvaluationCase, connectionId: string, endpointId: string | undefined, providerDescription: string, target: string) {
+  constructor(input: EvaluationCase, subscriptions: SubscriptionIndex, connectionId: string, endpointId: string | undefined, providerDescription: string, target: string) {
     this.input = input;
+    this.subscriptions = subscriptions;
     this.connectionId = connectionId;
     this.consumer = leadingSubscription(endpointId);
-    this.consumerAsWritten = this.consumer !== undefined && endpointId!.startsWith(this.consumer, PREFIX.length);
     this.providerDescription = providerDescription;
     this.target = target;
     this.tenant = typeof input.consumerTenantId === 'string' ? input.consumerTenantId.toLowerCase() : undefined;
@@ -105,11 +107,27 @@ export class CaseContext {
   subnetSubscription(): string | undefined {
     if (this.subscription === null) {
       const id = this.subnetId;
+      // Compared by slices (a memcmp): startsWith measured ~200 ns a call here, with a sliced argument.
       const sameAsConsumer =
-        this.consumerAsWritten && id !== undefined && (id.length === GUID_END || id.charCodeAt(GUID_END) === 47) && id.startsWith(PREFIX) && id.startsWith(this.consumer!, PREFIX.length);
+        this.consumer !== undefined && id !== undefined && (id.length === GUID_END || id.charCodeAt(GUID_END) === 47) && id.slice(PREFIX.length, GUID_END) === this.consumer && id.slice(0, PREFIX.length) === PREFIX;
       this.subscription = sameAsConsumer ? this.consumer : leadingSubscription(id);
     }
     return this.subscription;
+  }
+
+  /** Which lists of the policy at `position` name the consumer (subscription-index.ts flags); 0 when it is unknown. */
+  consumerFlags(position: number): number {
+    if (this.consumerEntry === null) this.consumerEntry = this.consumer === undefined ? undefined : this.subscriptions.find(this.consumer);
+    return flagsFor(this.consumerEntry, position);
+  }
+
+  /** The same for the subnet's subscription; 0 when it is unknown. */
+  subnetSubscriptionFlags(position: number): number {
+    const subscription = this.subnetSubscription();
+    if (subscription === undefined) return 0;
+    if (subscription === this.consumer) return this.consumerFlags(position);
+    if (this.subnetEntry === null) this.subnetEntry = this.subscriptions.find(subscription);
+    return flagsFor(this.subnetEntry, position);
   }
 
   /** Why a readable endpoint offers no IP: the pipeline says when its network interface could not be read. */

@@ -8,6 +8,7 @@ import { CidrIndex } from '../net/cidr-index.js';
 import { compileIdPattern, IdPatternIndex, type IdPattern } from '../ids/id-pattern.js';
 import { checkRegex, type RequestMessageMatcher } from './regex-safety.js';
 import { scanSubnetList } from './subnet-list-scan.js';
+import { indexSubscriptions, type SubscriptionIndex } from './subscription-index.js';
 import { targetResolver, type TargetPlan, type TargetResolution } from './resolve-target.js';
 import type { CaseRequirements, Otherwise, PolicyMode, PolicySet } from './types.js';
 
@@ -20,6 +21,8 @@ export interface SubnetMatcher {
 
 export interface CompiledPolicy {
   name: string;
+  /** Place in name order: the policy's key in the set's SubscriptionIndex. */
+  position: number;
   file: string;
   mode: PolicyMode;
   targets: IdPattern[];
@@ -43,6 +46,8 @@ export interface CompiledPolicySet {
   revision: string;
   policyNames: string[];
   policies: CompiledPolicy[];
+  /** Every listed subscription with the lists that name it, for one lookup per decision. */
+  subscriptions: SubscriptionIndex;
   /** True when some policy (enforce or audit) governs the target (an ArmId.key). */
   governs(targetKey: string): boolean;
   /** What the target's policies need read from ARM beyond the connection. */
@@ -85,6 +90,7 @@ function compileOne(file: string, document: PolicySet['policies'][number]['docum
   }
   return {
     name: document.name,
+    position: -1,
     file,
     mode: document.mode ?? 'enforce',
     targets,
@@ -109,12 +115,14 @@ function compileOne(file: string, document: PolicySet['policies'][number]['docum
 export function compilePolicies(set: PolicySet): CompiledPolicySet {
   // Name order makes "the deciding policy" deterministic when several rank equally.
   const policies = set.policies.map((p) => compileOne(p.file, p.document)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  policies.forEach((p, i) => (p.position = i));
   const { plan, resolveConnection } = targetResolver(policies);
 
   return {
     revision: set.revision,
     policyNames: policies.map((p) => p.name),
     policies,
+    subscriptions: indexSubscriptions(policies),
     governs: (targetKey) => {
       const p = plan(targetKey);
       return p.enforce.length > 0 || p.audit.length > 0;

@@ -30,22 +30,48 @@ export function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** ARM's usual spelling: lower-case `/subscriptions/` and GUID, which needs no lower-casing. */
-const LEADING_SUBSCRIPTION_LOWER = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$)/;
 // Without the u flag, on purpose: /iu would also fold U+017F (ſ) to s, which parseArmId rejects.
 const LEADING_SUBSCRIPTION = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$)/i;
 const PREFIX = '/subscriptions/';
 const GUID_END = 51;
+/** Per character code below 128: 1 a lower-case hex digit, 2 an upper-case one, 0 neither. */
+const HEX = new Uint8Array(128);
+for (const c of '0123456789abcdef') HEX[c.charCodeAt(0)] = 1;
+for (const c of 'ABCDEF') HEX[c.charCodeAt(0)] = 2;
+
+/**
+ * How a lower-case `/subscriptions/` prefix is followed by a GUID and then `/` or the end: 1 in
+ * lower case, 3 with upper-case hex digits, 0 not so (then the case-insensitive regex judges).
+ */
+function spelledGuid(id: string): number {
+  if (id.length < GUID_END || (id.length > GUID_END && id.charCodeAt(GUID_END) !== 47)) return 0;
+  for (let i = 0; i < PREFIX.length; i++) if (id.charCodeAt(i) !== PREFIX.charCodeAt(i)) return 0;
+  let kinds = 0;
+  for (let i = PREFIX.length; i < GUID_END; i++) {
+    const c = id.charCodeAt(i);
+    // Dashes after the 8th, 12th, 16th and 20th hex digit.
+    if (i === 23 || i === 28 || i === 33 || i === 38) {
+      if (c !== 45) return 0;
+      continue;
+    }
+    const kind = c < 128 ? HEX[c]! : 0;
+    if (kind === 0) return 0;
+    kinds |= kind;
+  }
+  return kinds;
+}
 
 /**
  * The subscription of `/subscriptions/{guid}/...`, lower case, without parsing the whole ID. Every
- * decision asks, so the common all-lower-case spelling is tried first with a case-sensitive regex
- * and sliced as is: the case-insensitive regex plus toLowerCase measured twice its cost, and
- * character loops (one pass, or runs between the dashes) measured 1.3–1.7× the regex.
+ * decision asks, so ARM's usual spelling (lower-case prefix) is checked by its character codes and
+ * sliced as is when the GUID is lower case too: this measured ~200 ns against ~250 ns for the
+ * case-sensitive regex it replaces on the 2-core machine, which now judges only other spellings.
  */
 export function leadingSubscription(id: string | undefined): string | undefined {
   if (id === undefined) return undefined;
-  if (LEADING_SUBSCRIPTION_LOWER.test(id)) return id.slice(PREFIX.length, GUID_END);
+  const kinds = spelledGuid(id);
+  if (kinds === 1) return id.slice(PREFIX.length, GUID_END);
+  if (kinds !== 0) return id.slice(PREFIX.length, GUID_END).toLowerCase();
   return LEADING_SUBSCRIPTION.test(id) ? id.slice(PREFIX.length, GUID_END).toLowerCase() : undefined;
 }
 

@@ -58,7 +58,7 @@ function decide(compiled: CompiledPolicySet, input: EvaluationCase, collect: Pol
   if (plan.enforce.length === 0 && plan.audit.length === 0) return ignore(connectionId, target, `no policy governs ${target}`);
 
   const endpointId = text(record(properties!['privateEndpoint'])?.['id']);
-  const ctx = new CaseContext(input, connectionId, endpointId, text(state!['description']) ?? '', target);
+  const ctx = new CaseContext(input, compiled.subscriptions, connectionId, endpointId, text(state!['description']) ?? '', target);
 
   const shadow: ShadowResult[] = [];
   for (const policy of plan.audit) {

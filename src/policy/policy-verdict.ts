@@ -3,10 +3,14 @@
  * outside visibility → reject; autoApproval / trustedSubnets / trustedTenants → approve, held at
  * manual when requestMessage fails, connectionLimit is reached, or a deny or visibility condition
  * could not be checked; else `otherwise`.
+ *
+ * Whether a list names the consumer's subscription is read from the set's SubscriptionIndex (one
+ * lookup per decision, whatever the number of lists); the policy's own Sets say only whether a list is empty.
  */
 import type { CompiledPolicy } from './compile-policies.js';
 import type { CaseContext } from './case-context.js';
 import { matchSubnet } from './subnet-match.js';
+import { AUTO_APPROVED, DENIED, DENIED_SUBNET_PATTERNS, TRUSTED_SUBNET_PATTERNS, VISIBLE } from './subscription-index.js';
 import * as text from './reason-text.js';
 import type { DecisionKind } from './types.js';
 
@@ -39,7 +43,7 @@ function checkDeny(policy: CompiledPolicy, ctx: CaseContext): PolicyVerdict | Un
   const consumer = ctx.consumer;
   if (policy.denySubscriptions.size > 0) {
     if (consumer === undefined) unchecked = note(unchecked, 'deny.subscriptions (consumer subscription unknown)');
-    else if (policy.denySubscriptions.has(consumer)) return verdict(policy, 'reject', 4, [`deny.subscriptions: consumer subscription ${consumer} is listed`]);
+    else if ((ctx.consumerFlags(policy.position) & DENIED) !== 0) return verdict(policy, 'reject', 4, [`deny.subscriptions: consumer subscription ${consumer} is listed`]);
   }
   if (policy.denyTenants.size > 0) {
     if (ctx.tenant === undefined) unchecked = note(unchecked, 'deny.tenants (consumer tenant unknown)');
@@ -48,7 +52,7 @@ function checkDeny(policy: CompiledPolicy, ctx: CaseContext): PolicyVerdict | Un
   if (policy.denySubnets.size > 0) {
     if (!ctx.endpointReadable()) unchecked = note(unchecked, `deny.subnets (${ctx.endpointMissingReason()})`);
     else {
-      const hit = matchSubnet(policy.denySubnets, ctx);
+      const hit = matchSubnet(policy.denySubnets, ctx, policy.position, DENIED_SUBNET_PATTERNS);
       if (hit !== undefined) return verdict(policy, 'reject', 4, [`deny.subnets: ${hit}`]);
       // A readable endpoint may still lack what a deny entry needs (no static IP, no subnet):
       // then that entry was not checked, and an approval must not pass over it.
@@ -64,12 +68,12 @@ function findApproval(policy: CompiledPolicy, ctx: CaseContext, notes: string[])
   const consumer = ctx.consumer;
   if (policy.autoApproval.size > 0) {
     if (consumer === undefined) notes.push(text.AUTO_APPROVAL_UNCHECKED);
-    else if (policy.autoApproval.has(consumer)) return `autoApproval: consumer subscription ${consumer} is listed`;
+    else if ((ctx.consumerFlags(policy.position) & AUTO_APPROVED) !== 0) return `autoApproval: consumer subscription ${consumer} is listed`;
   }
   if (policy.trustedSubnets.size > 0) {
     if (!ctx.endpointReadable()) notes.push(`trustedSubnets not checked: ${ctx.endpointMissingReason()}`);
     else {
-      const hit = matchSubnet(policy.trustedSubnets, ctx);
+      const hit = matchSubnet(policy.trustedSubnets, ctx, policy.position, TRUSTED_SUBNET_PATTERNS);
       if (hit !== undefined) return `trustedSubnets: ${hit}`;
       if (policy.trustedSubnets.cidrs.size > 0 && ctx.ipAddresses.length === 0) notes.push(`trustedSubnets CIDRs not checked: ${ctx.addressesMissingReason()}`);
     }
@@ -107,7 +111,7 @@ export function evaluatePolicy(policy: CompiledPolicy, ctx: CaseContext): Policy
   let visibilityUnchecked = false;
   if (policy.visibility !== undefined && policy.visibility !== 'all') {
     if (ctx.consumer === undefined) visibilityUnchecked = true;
-    else if (!policy.visibility.has(ctx.consumer)) return verdict(policy, 'reject', 4, [`visibility: consumer subscription ${ctx.consumer} is not listed`]);
+    else if ((ctx.consumerFlags(policy.position) & VISIBLE) === 0) return verdict(policy, 'reject', 4, [`visibility: consumer subscription ${ctx.consumer} is not listed`]);
   }
 
   // 3. approval rules.

@@ -9,8 +9,9 @@ import type { CaseContext } from './case-context.js';
  * The first subnet entry the endpoint (already read: ctx.endpointReadable()) matches: its IPs
  * against the CIDR blocks (a number and a binary search), then its subnet ID against the
  * patterns, skipped at once when the subnet's subscription is not one any pattern names.
+ * `position` and `listFlag` say which policy and list `matcher` is, in the SubscriptionIndex.
  */
-export function matchSubnet(matcher: SubnetMatcher, ctx: CaseContext): string | undefined {
+export function matchSubnet(matcher: SubnetMatcher, ctx: CaseContext, position: number, listFlag: number): string | undefined {
   if (matcher.cidrs.size > 0) {
     const ips = ctx.ipAddresses;
     for (let i = 0; i < ips.length; i++) {
@@ -20,11 +21,8 @@ export function matchSubnet(matcher: SubnetMatcher, ctx: CaseContext): string | 
   }
   const subnetId = ctx.subnetId;
   if (subnetId !== undefined && matcher.patterns.size > 0) {
-    const subscriptions = matcher.patterns.subscriptions;
-    if (subscriptions !== undefined) {
-      const subscription = ctx.subnetSubscription();
-      if (subscription === undefined || !subscriptions.has(subscription)) return undefined;
-    }
+    // patterns.subscriptions, as the set's SubscriptionIndex holds it (listFlag).
+    if (matcher.patterns.subscriptions !== undefined && (ctx.subnetSubscriptionFlags(position) & listFlag) === 0) return undefined;
     const key = ctx.subnetKey();
     if (key !== undefined) {
       const entry = matcher.patterns.findFirst(key);
