@@ -71,7 +71,7 @@ const connectionIdArb = fc.oneof(
       .tuple(
         usually([TARGET, TARGET2, STORAGE, TARGET.toUpperCase()], [TARGET.replace('/subscriptions/', '/SUBSCRIPTIONS/'), `${TARGET}/`, TARGET.replace('rg-pay', 'rg pay')]),
         usually(['privateEndpointConnections', 'privateEndpointConnectionProxies'], ['PRIVATEENDPOINTCONNECTIONS', 'connections']),
-        usually(['c1', 'c2', 'c3'], ['', '.', '..', 'a b', 'x%2F', 'ſ', 'c1?x', 'c\u00a0']),
+        usually(['c1', 'c2', 'c3'], ['', '.', '..', 'a b', 'x%2F', 'ſ', 'c1?x', 'c\u00a0', 'c'.repeat(2000)]),
       )
       .map(([t, col, name]) => `${t}/${col}/${name}`),
   },
