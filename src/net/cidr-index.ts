@@ -15,7 +15,10 @@ export interface IndexedBlocks<E> {
   entry(i: number): E;
 }
 
-/** Blocks already parsed: IPv4 in listing order with their sweep order (sortIpv4Blocks), IPv6 as intervals. */
+/**
+ * Blocks already parsed: IPv4 in listing order with their sweep order (sortIpv4Blocks), IPv6 as
+ * intervals. Each entry is its block's own text, so blocks that differ never share an entry.
+ */
 export interface PreparedBlocks<E> {
   ipv4: { count: number; starts: Uint32Array; prefixes: Uint8Array; entries: readonly E[]; order: Uint32Array };
   ipv6: ReadonlyArray<{ start: bigint; end: bigint; entry: E }>;
@@ -49,7 +52,7 @@ export class CidrIndex<E = string> {
 
   private static fromPrepared<E>(blocks: PreparedBlocks<E>): { v4: IntervalIndex<number, E>; v6: IntervalIndex<bigint, E>; segments: Ipv4Segments<E> } {
     const v4 = blocks.ipv4;
-    const segments = sweepIpv4Blocks(v4.starts, v4.prefixes, v4.entries, v4.count, v4.order);
+    const segments = sweepIpv4Blocks(v4.starts, v4.prefixes, v4.entries, v4.count, v4.order, true);
     return { v4: new IntervalIndex<number, E>(segments), v6: new IntervalIndex(blocks.ipv6), segments };
   }
 

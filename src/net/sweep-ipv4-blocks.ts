@@ -15,9 +15,15 @@ export type Ipv4Segments<E> = Segments<number, E> & { starts: Uint32Array; ends:
 /**
  * `starts`/`prefixes`/`entries` hold `count` blocks in listing order; `sorted`, when given, is
  * sortIpv4Blocks of them, already computed (the loader sorts the blocks to find duplicates).
+ * A segment continues the one before it when both have the same entry. With `ownTexts` (each
+ * entry is its block's own text, so different blocks never share one) that is the same position,
+ * compared as a number: comparing 100,000 strings scattered over the heap cost more than the sweep.
  */
-export function sweepIpv4Blocks<E>(starts: Uint32Array, prefixes: Uint8Array, entries: readonly E[], count: number, sorted?: Uint32Array): Ipv4Segments<E> {
+export function sweepIpv4Blocks<E>(starts: Uint32Array, prefixes: Uint8Array, entries: readonly E[], count: number, sorted?: Uint32Array, ownTexts = false): Ipv4Segments<E> {
   const order = sorted ?? sortIpv4Blocks(starts, prefixes, count);
+  // Position of the last segment's entry (-1: none yet).
+  let lastPosition = -1;
+  const continues = (position: number): boolean => lastPosition >= 0 && (ownTexts ? lastPosition === position : entries[lastPosition] === entries[position]);
   // A block opens at most one segment before its first child and one after each child closes.
   const outStarts = new Uint32Array(2 * count);
   const outEnds = new Uint32Array(2 * count);
@@ -37,13 +43,13 @@ export function sweepIpv4Blocks<E>(starts: Uint32Array, prefixes: Uint8Array, en
       const top = open[depth - 1]!;
       const end = openEnds[depth - 1]!;
       if (cursor <= end) {
-        const entry = entries[top]!;
         // The same entry continuing after a nested block closed: extend its segment (as IntervalIndex does).
-        if (segments > 0 && outEntries[segments - 1] === entry && outEnds[segments - 1]! + 1 === cursor) outEnds[segments - 1] = end;
+        if (continues(top) && outEnds[segments - 1]! + 1 === cursor) outEnds[segments - 1] = end;
         else {
           outStarts[segments] = cursor;
           outEnds[segments] = end;
-          outEntries[segments++] = entry;
+          outEntries[segments++] = entries[top]!;
+          lastPosition = top;
         }
       }
       cursor = end + 1;
@@ -56,12 +62,12 @@ export function sweepIpv4Blocks<E>(starts: Uint32Array, prefixes: Uint8Array, en
       // The same block listed twice: the first listing stays the one reported.
       if (starts[parent] === start && openEnds[depth - 1] === end) continue;
       if (cursor <= start - 1) {
-        const entry = entries[parent]!;
-        if (segments > 0 && outEntries[segments - 1] === entry && outEnds[segments - 1]! + 1 === cursor) outEnds[segments - 1] = start - 1;
+        if (continues(parent) && outEnds[segments - 1]! + 1 === cursor) outEnds[segments - 1] = start - 1;
         else {
           outStarts[segments] = cursor;
           outEnds[segments] = start - 1;
-          outEntries[segments++] = entry;
+          outEntries[segments++] = entries[parent]!;
+          lastPosition = parent;
         }
       }
     }

@@ -3,24 +3,58 @@
  * records its bundle revision, so an audit record says exactly which policies decided it.
  * Independent of file order, key order and formatting; any change to any policy changes it.
  *
- * Each document's canonical JSON (keys sorted, `$schema` left out) is fed to its own SHA-256 piece
- * by piece, never built as one string: a 4 MB policy would otherwise be concatenated, flattened
- * and copied again for the hash. The documents' digests, sorted, make the revision.
+ * Each document is fed to its own SHA-256 in a canonical encoding (keys sorted, `$schema` left
+ * out, JSON for values) piece by piece, and the sorted digests make the revision. Nothing the
+ * size of the policy is built as one string: a 4 MB policy's JSON, concatenated and flattened,
+ * cost more than the rest of loading. Lists of strings go in chunks of JSON behind their length;
+ * a subnet list whose IPv4 blocks are all strict goes as those blocks' numbers (the loader's scan
+ * has them) and its other entries as JSON. Every form is decodable, so different content never
+ * shares an encoding.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { scanSubnetList } from './subnet-list-scan.js';
 import type { PolicyDocument } from './types.js';
 
-function feedCanonical(hash: Hash, value: unknown): void {
+/** Entries per JSON chunk: short strings the young generation collects at once. */
+const CHUNK = 512;
+/** The keys whose lists hold subnet entries (trustedSubnets, deny.subnets). */
+const SUBNET_KEYS: ReadonlySet<string> = new Set(['trustedSubnets', 'subnets']);
+
+function feedStrings(hash: Hash, list: readonly string[]): void {
+  hash.update(`${list.length}`);
+  for (let i = 0; i < list.length; i += CHUNK) hash.update(JSON.stringify(list.slice(i, i + CHUNK)));
+}
+
+/** 'S', the length, a mark per entry (1: strict IPv4 block), each block as 4 start bytes and its prefix, the rest as strings. */
+function feedSubnets(hash: Hash, list: readonly string[]): boolean {
+  const scanned = scanSubnetList(list);
+  const strict = scanned?.strict;
+  if (scanned === undefined || strict === undefined) return false;
+  const blocks = scanned.blocks.ipv4;
+  const bytes = new Uint8Array(blocks.count * 5);
+  for (let k = 0; k < blocks.count; k++) {
+    const start = blocks.starts[k]!;
+    bytes[5 * k] = start >>> 24;
+    bytes[5 * k + 1] = (start >>> 16) & 255;
+    bytes[5 * k + 2] = (start >>> 8) & 255;
+    bytes[5 * k + 3] = start & 255;
+    bytes[5 * k + 4] = blocks.prefixes[k]!;
+  }
+  hash.update(`S${list.length}:`).update(strict.marks).update(bytes);
+  feedStrings(hash, strict.others);
+  return true;
+}
+
+function feedCanonical(hash: Hash, value: unknown, key: string | undefined): void {
   if (Array.isArray(value)) {
-    // Lists of strings (every list of a policy) serialise natively, one call for 100,000 entries.
     if (value.every((entry) => typeof entry === 'string')) {
-      hash.update(JSON.stringify(value));
+      if (key === undefined || !SUBNET_KEYS.has(key) || !feedSubnets(hash, value as string[])) feedStrings(hash, value as string[]);
       return;
     }
     hash.update('[');
     for (let i = 0; i < value.length; i++) {
       if (i > 0) hash.update(',');
-      feedCanonical(hash, value[i]);
+      feedCanonical(hash, value[i], undefined);
     }
     hash.update(']');
     return;
@@ -28,12 +62,12 @@ function feedCanonical(hash: Hash, value: unknown): void {
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record)
-      .filter((key) => record[key] !== undefined && key !== '$schema')
+      .filter((k) => record[k] !== undefined && k !== '$schema')
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     hash.update('{');
-    keys.forEach((key, i) => {
-      hash.update(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`);
-      feedCanonical(hash, record[key]);
+    keys.forEach((k, i) => {
+      hash.update(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`);
+      feedCanonical(hash, record[k], k);
     });
     hash.update('}');
     return;
@@ -44,7 +78,7 @@ function feedCanonical(hash: Hash, value: unknown): void {
 export function policyRevision(documents: readonly PolicyDocument[]): string {
   const digests = documents.map((document) => {
     const hash = createHash('sha256');
-    feedCanonical(hash, document);
+    feedCanonical(hash, document, undefined);
     return hash.digest('hex');
   });
   const hash = createHash('sha256');

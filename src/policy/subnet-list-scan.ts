@@ -27,6 +27,11 @@ export interface SubnetListScan {
   cidrEntries: number;
   blocks: PreparedBlocks<string>;
   patterns: Array<{ pattern: IdPattern; entry: string }>;
+  /**
+   * For the revision: when every IPv4 block is strict (its text canonical, so its two numbers say
+   * it all), 1 at the positions of those blocks, and the other entries in list order.
+   */
+  strict: { marks: Uint8Array; others: string[] } | undefined;
 }
 
 const scans = new WeakMap<readonly unknown[], { entries: readonly unknown[]; scan: SubnetListScan }>();
@@ -58,6 +63,8 @@ function scan(list: readonly unknown[]): SubnetListScan | undefined {
   const ipv6: Array<{ start: bigint; end: bigint; entry: string }> = [];
   const patterns: Array<{ pattern: IdPattern; entry: string }> = [];
   const errors: SubnetEntryError[] = [];
+  const marks = new Uint8Array(list.length);
+  const nonBlocks: string[] = [];
   // Texts that are not strict IPv4 blocks, for duplicates; the blocks are compared as numbers.
   const others = new Set<string>();
   let duplicate = false;
@@ -77,8 +84,10 @@ function scan(list: readonly unknown[]): SubnetListScan | undefined {
         prefixes[count] = key - start * 64;
         v4Entries.push(entry);
         count++;
+        marks[i] = 1;
         continue;
       }
+      nonBlocks.push(entry);
       if (others.size === others.add(entry).size) duplicate = true;
       const cidr = parseCidr(entry);
       if (!cidr.ok) errors.push({ index: i, message: `'${entry}' is not a valid CIDR block: ${cidr.error}`, fix: cidr.fix ?? CIDR_FIX });
@@ -91,6 +100,7 @@ function scan(list: readonly unknown[]): SubnetListScan | undefined {
         allStrict = false;
       }
     } else {
+      nonBlocks.push(entry);
       if (others.size === others.add(entry).size) duplicate = true;
       const compiled = compileIdPattern(entry);
       if (compiled.ok) patterns.push({ pattern: compiled.pattern, entry });
@@ -99,7 +109,8 @@ function scan(list: readonly unknown[]): SubnetListScan | undefined {
   }
   const order = sortIpv4Blocks(starts, prefixes, count);
   if (!duplicate) duplicate = allStrict ? hasDuplicateBlocks(starts, prefixes, order, count) : strictDuplicates(list as readonly string[]);
-  return { duplicate, errors, cidrEntries, blocks: { ipv4: { count, starts, prefixes, entries: v4Entries, order }, ipv6 }, patterns };
+  const strict = allStrict ? { marks, others: nonBlocks } : undefined;
+  return { duplicate, errors, cidrEntries, blocks: { ipv4: { count, starts, prefixes, entries: v4Entries, order }, ipv6 }, patterns, strict };
 }
 
 /** The strict blocks alone, when others were parsed beside them (rare: bare addresses, mapped blocks). */
