@@ -141,7 +141,7 @@ export class IdPatternIndex<E> {
    * group or resource name, never a fixed word like `subnets` that every pattern shares): hashing
    * that short segment and comparing the whole prefix with === is far cheaper than hashing a long ID.
    */
-  private readonly byPrefixTail = new Map<string, Array<{ prefix: string; pattern: IdPattern; entry: E }>>();
+  private readonly byPrefixTail = new Map<string, ReadonlyArray<{ pattern: IdPattern; entry: E }>>();
   /** Prefix lengths (in segments) present, ascending. */
   private readonly prefixLengths: number[];
   /** Lower-case subscriptions every pattern is confined to; undefined when a pattern has a wildcard subscription. */
@@ -162,9 +162,10 @@ export class IdPatternIndex<E> {
       } else {
         const prefix = item.pattern.prefix;
         const tail = nameSegmentOfPrefix(prefix, item.pattern.prefixSegments);
-        const list = this.byPrefixTail.get(tail);
-        if (list === undefined) this.byPrefixTail.set(tail, [{ prefix, pattern: item.pattern, entry: item.entry }]);
-        else list.push({ prefix, pattern: item.pattern, entry: item.entry });
+        // The caller's items themselves (10,000 of them for a big subnet list), not copies.
+        const list = this.byPrefixTail.get(tail) as Array<{ pattern: IdPattern; entry: E }> | undefined;
+        if (list === undefined) this.byPrefixTail.set(tail, [item]);
+        else list.push(item);
         lengths.add(item.pattern.prefixSegments);
       }
     }
@@ -191,7 +192,7 @@ export class IdPatternIndex<E> {
       if (prefixEnd < 0 && nthSlash(key, length) < 0) break;
       const prefix = prefixEnd < 0 ? key : key.slice(0, prefixEnd);
       for (const candidate of candidates) {
-        if (candidate.prefix !== prefix) continue;
+        if (candidate.pattern.prefix !== prefix) continue;
         const anyTail = candidate.pattern.anyTail;
         if (anyTail !== undefined) {
           // Only `*` segments follow the prefix: a match is a count of the segments left, no split.
