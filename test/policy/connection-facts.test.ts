@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { leadingSubscription } from '../../src/policy/connection-facts.js';
+import { FUZZ_RUNS } from '../fuzz/fuzz-runs.js';
 
 const GUID = '5f0e9b7a-1c2d-4e3f-a4b5-c6d7e8f90a1b';
 
@@ -29,5 +31,19 @@ describe('leadingSubscription', () => {
   ])('%j names no subscription', (id) => {
     expect(leadingSubscription(id)).toBeUndefined();
   });
-});
 
+  // The rule as one regular expression (what leadingSubscription checks by character codes, for speed).
+  const RULE = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$)/i;
+
+  it('agrees with the rule as a regular expression on near-GUID text', () => {
+    const near = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFgG-/xſK\u00e9'), maxLength: 40 });
+    const id = fc.tuple(fc.constantFrom('/subscriptions/', '/Subscriptions/', '/subscriptions', 'subscriptions/', '/\u017Fubscriptions/'), fc.oneof(fc.constantFrom(GUID, GUID.toUpperCase(), `${GUID}/rg`), near), fc.constantFrom('', '/', '/rg', 'x'));
+    fc.assert(
+      fc.property(id, ([prefix, middle, tail]) => {
+        const text = prefix + middle + tail;
+        expect(leadingSubscription(text)).toBe(RULE.test(text) ? text.slice(15, 51).toLowerCase() : undefined);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+});
