@@ -25,22 +25,6 @@ export type TargetResolution = ResolvedTarget | { error: string };
 
 const NO_NEEDS: CaseRequirements = Object.freeze({ endpoint: false, tenant: false, targetConnections: false });
 const MAX_MEMO = 100_000;
-const CONNECTION_COLLECTIONS = new Set(['privateendpointconnections', 'privateendpointconnectionproxies']);
-
-const CONNECTIONS = 'privateEndpointConnections';
-const PROXIES = 'privateEndpointConnectionProxies';
-
-/** The segment between `from` and `to` is privateEndpointConnections or …Proxies, in any case. */
-function isConnectionCollection(id: string, from: number, to: number): boolean {
-  const length = to - from;
-  if (length !== CONNECTIONS.length && length !== PROXIES.length) return false;
-  // ARM spells it one way; compare exactly first (slice + === measured far cheaper than
-  // startsWith at a position) and fall back to a case-insensitive check.
-  const segment = id.slice(from, to);
-  if (segment === CONNECTIONS || segment === PROXIES) return true;
-  return CONNECTION_COLLECTIONS.has(segment.toLowerCase());
-}
-
 /**
  * A connection name as parseArmId accepts one: not '.' or '..', no separator or forbidden
  * character. Printable ASCII is judged by its code (a name is a few characters; the regex cost
@@ -62,12 +46,19 @@ function isSafeName(id: string, from: number): boolean {
 
 /** parseArmId refuses longer IDs; the fast path must not accept what the full parse refuses. */
 const MAX_ID_LENGTH = 2048;
-const TAIL_CHARS = 8;
+const KEY_CHARS = 8;
+/** '/privateEndpointConnections' (ARM's usual collection), skipped to reach the target's own name. */
+const COLLECTION_SEGMENT = 1 + 26;
 
-/** A small integer from the prefix's length and its last characters (the target's name, usually). */
-function tailKey(id: string, end: number): number {
-  let key = end;
-  for (let i = end > TAIL_CHARS ? end - TAIL_CHARS : 0; i < end; i++) key = (key * 31 + id.charCodeAt(i)) & 0x3fffffff;
+/**
+ * A small integer from the head's length (`last`) and a few characters before its collection
+ * segment: the end of the target's name when the collection is ARM's usual one. Any function of
+ * the head would do; this one tells targets apart and reads eight characters.
+ */
+function headKey(id: string, last: number): number {
+  const end = last > COLLECTION_SEGMENT ? last - COLLECTION_SEGMENT : 0;
+  let key = last;
+  for (let i = end > KEY_CHARS ? end - KEY_CHARS : 0; i < end; i++) key = (key * 31 + id.charCodeAt(i)) & 0x3fffffff;
   return key;
 }
 
@@ -84,7 +75,7 @@ export function targetResolver(policies: readonly CompiledPolicy[]): TargetResol
   const plans = new Map<string, TargetPlan>();
   // Plans are shared by the targets the same policies govern: fewer objects for a decision to reach.
   const plansByPolicies = new Map<string, TargetPlan>();
-  const resolvedByTail = new Map<number, ResolvedTarget[]>();
+  const resolvedByHead = new Map<number, Array<{ head: string; resolved: ResolvedTarget }>>();
   let resolvedCount = 0;
 
   const plan = (targetKey: string): TargetPlan => {
@@ -115,33 +106,37 @@ export function targetResolver(policies: readonly CompiledPolicy[]): TargetResol
 
   const resolveConnection = (connectionId: string): TargetResolution => {
     // Fast path for a target seen before: found by a number read from the characters before the
-    // collection segment (no slice or string hash), then confirmed by comparing the whole prefix.
+    // last segment (no string hash), then confirmed by comparing everything before the name (the
+    // target and the collection segment as that target's connections spelled it) in one compare.
     const last = connectionId.lastIndexOf('/');
-    const collectionStart = last > 0 ? connectionId.lastIndexOf('/', last - 1) : -1;
-    const fast = collectionStart > 0 && connectionId.length <= MAX_ID_LENGTH && isConnectionCollection(connectionId, collectionStart + 1, last) && isSafeName(connectionId, last + 1);
+    const fast = last > 0 && connectionId.length <= MAX_ID_LENGTH && isSafeName(connectionId, last + 1);
     if (fast) {
-      const candidates = resolvedByTail.get(tailKey(connectionId, collectionStart));
+      const candidates = resolvedByHead.get(headKey(connectionId, last));
       if (candidates !== undefined) {
-        const prefix = connectionId.slice(0, collectionStart);
+        const head = connectionId.slice(0, last);
         // slice + === is a memcmp; startsWith measured several times slower on long IDs.
-        for (const hit of candidates) if (hit.target === prefix) return hit;
+        for (const hit of candidates) if (hit.head === head) return hit.resolved;
       }
     }
     const target = targetOfConnectionId(connectionId);
     if (!target.ok) return { error: target.error };
-    const entry: ResolvedTarget = { target: target.id.text, plan: plan(target.id.key) };
-    if (fast && connectionId.slice(0, collectionStart) === target.id.text) {
+    const resolved: ResolvedTarget = { target: target.id.text, plan: plan(target.id.key) };
+    // Remembered when the ID is in canonical form: then any safe name after the same head parses
+    // to the same target (the full parse has checked the collection segment).
+    const collectionStart = fast ? connectionId.lastIndexOf('/', last - 1) : -1;
+    if (collectionStart > 0 && connectionId.slice(0, collectionStart) === target.id.text) {
       if (resolvedCount >= MAX_MEMO) {
-        resolvedByTail.clear();
+        resolvedByHead.clear();
         resolvedCount = 0;
       }
-      const key = tailKey(connectionId, collectionStart);
-      const list = resolvedByTail.get(key);
-      if (list === undefined) resolvedByTail.set(key, [entry]);
-      else list.push(entry);
+      const key = headKey(connectionId, last);
+      const hit = { head: connectionId.slice(0, last), resolved };
+      const list = resolvedByHead.get(key);
+      if (list === undefined) resolvedByHead.set(key, [hit]);
+      else list.push(hit);
       resolvedCount++;
     }
-    return entry;
+    return resolved;
   };
 
   return { plan, resolveConnection };
