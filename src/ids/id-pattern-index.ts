@@ -1,0 +1,138 @@
+/**
+ * Many ID patterns, each with a payload, indexed by their literal leading segments so that a
+ * lookup touches only the candidates that can match (split from id-pattern.ts, which compiles
+ * the patterns and re-exports this).
+ */
+import { matchIdSegments, type IdPattern } from './id-pattern.js';
+
+/** A pattern with its payload, as IdPatternIndex holds it. */
+type Item<E> = { pattern: IdPattern; entry: E };
+
+/**
+ * Many patterns, each with a payload. `find` returns the payloads of every pattern matching an ID
+ * key; literal patterns are one hash lookup, the rest are bucketed by their literal prefix.
+ */
+export class IdPatternIndex<E> {
+  private readonly literals = new Map<string, E[]>();
+  /**
+   * Wildcard patterns bucketed by the last *name* segment of their literal prefix (a subscription,
+   * group or resource name, never a fixed word like `subnets` that every pattern shares): hashing
+   * that short segment and comparing the whole prefix with === is far cheaper than hashing a long ID.
+   */
+  private readonly byPrefixTail = new Map<string, Item<E> | Item<E>[]>();
+  /** Prefix lengths (in segments) present, ascending. */
+  private readonly prefixLengths: number[];
+  /** Lower-case subscriptions every pattern is confined to; undefined when a pattern has a wildcard subscription. */
+  readonly subscriptions: ReadonlySet<string> | undefined;
+  readonly size: number;
+
+  constructor(items: ReadonlyArray<{ pattern: IdPattern; entry: E }>) {
+    const lengths = new Set<number>();
+    let subscriptions: Set<string> | undefined = new Set<string>();
+    for (const item of items) {
+      // The subscription segment is literal exactly when the literal prefix reaches it.
+      if (item.pattern.prefixSegments >= 2) subscriptions?.add(segmentOf(item.pattern.prefix, 1));
+      else subscriptions = undefined;
+      if (item.pattern.literal !== undefined) {
+        const list = this.literals.get(item.pattern.literal) ?? [];
+        list.push(item.entry);
+        this.literals.set(item.pattern.literal, list);
+      } else {
+        const prefix = item.pattern.prefix;
+        const tail = nameSegmentOfPrefix(prefix, item.pattern.prefixSegments);
+        // The caller's items themselves, and a bucket of one is its item, not an array: a big
+        // subnet list has 10,000 buckets, nearly all of one pattern.
+        const bucket = this.byPrefixTail.get(tail);
+        if (bucket === undefined) this.byPrefixTail.set(tail, item);
+        else if (Array.isArray(bucket)) bucket.push(item);
+        else this.byPrefixTail.set(tail, [bucket, item]);
+        lengths.add(item.pattern.prefixSegments);
+      }
+    }
+    this.prefixLengths = [...lengths].sort((a, b) => a - b);
+    this.subscriptions = subscriptions;
+    this.size = items.length;
+  }
+
+  /** The first matching entry that `accept` takes (default: any). `key` is an ArmId.key. */
+  findFirst(key: string, accept: (entry: E) => boolean = () => true): E | undefined {
+    if (this.literals.size > 0) {
+      const exact = this.literals.get(key);
+      if (exact !== undefined) for (const entry of exact) if (accept(entry)) return entry;
+    }
+    if (this.prefixLengths.length === 0) return undefined;
+    for (const length of this.prefixLengths) {
+      const start = nthSlash(key, nameSegmentOf(length) + 1);
+      if (start < 0) break;
+      const next = key.indexOf('/', start + 1);
+      const bucket = this.byPrefixTail.get(key.slice(start + 1, next < 0 ? key.length : next));
+      if (bucket === undefined) continue;
+      const prefixEnd = nthSlash(key, length + 1);
+      if (prefixEnd < 0 && nthSlash(key, length) < 0) break;
+      const prefix = prefixEnd < 0 ? key : key.slice(0, prefixEnd);
+      if (!Array.isArray(bucket)) {
+        if (matchesAfterPrefix(bucket.pattern, key, prefix) && accept(bucket.entry)) return bucket.entry;
+        continue;
+      }
+      for (const candidate of bucket) if (matchesAfterPrefix(candidate.pattern, key, prefix) && accept(candidate.entry)) return candidate.entry;
+    }
+    return undefined;
+  }
+
+  findAll(key: string): E[] {
+    const found: E[] = [];
+    this.findFirst(key, (entry) => {
+      found.push(entry);
+      return false;
+    });
+    return found;
+  }
+}
+
+/** Does a bucketed pattern match `key`, whose first segments are `prefix`? */
+function matchesAfterPrefix(pattern: IdPattern, key: string, prefix: string): boolean {
+  if (pattern.prefix !== prefix) return false;
+  // Only `*` segments follow the prefix: a match is a count of the segments left, no split.
+  if (pattern.anyTail !== undefined) return countSlashes(key, prefix.length) === pattern.anyTail;
+  return matchIdSegments(pattern, key.slice(1).split('/'));
+}
+
+/**
+ * Index (0-based) of the last name segment within a prefix of `length` segments: in
+ * subscriptions/{s}/resourceGroups/{g}/providers/{ns}/{type}/{name}… names sit at odd indexes.
+ */
+function nameSegmentOf(length: number): number {
+  return length % 2 === 0 ? length - 1 : Math.max(0, length - 2);
+}
+
+/** The name segment a prefix is bucketed by, read from its end (the general way walks every '/'). */
+function nameSegmentOfPrefix(prefix: string, length: number): string {
+  if (length < 2) return segmentOf(prefix, nameSegmentOf(length));
+  const last = prefix.lastIndexOf('/');
+  if (length % 2 === 0) return prefix.slice(last + 1);
+  return prefix.slice(prefix.lastIndexOf('/', last - 1) + 1, last);
+}
+
+/** Segment `index` (0-based) of a '/'-led path, '' past its end: a split of the whole path, without the array. */
+function segmentOf(path: string, index: number): string {
+  const start = nthSlash(path, index + 1);
+  if (start < 0) return '';
+  const end = path.indexOf('/', start + 1);
+  return path.slice(start + 1, end < 0 ? path.length : end);
+}
+
+function countSlashes(text: string, from: number): number {
+  let count = 0;
+  for (let i = from; i < text.length; i++) if (text.charCodeAt(i) === 47) count++;
+  return count;
+}
+
+/** Index of the n-th '/' (1-based), or -1. */
+function nthSlash(text: string, n: number): number {
+  let index = -1;
+  for (let i = 0; i < n; i++) {
+    index = text.indexOf('/', index + 1);
+    if (index < 0) return -1;
+  }
+  return index;
+}
