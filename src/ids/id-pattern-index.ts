@@ -105,6 +105,11 @@ function nameSegmentOf(length: number): number {
   return length % 2 === 0 ? length - 1 : Math.max(0, length - 2);
 }
 
+/** A short segment of the pattern's literal prefix (a name, not a fixed word): equal texts share it. */
+export function bucketKeyOf(pattern: IdPattern): string {
+  return nameSegmentOfPrefix(pattern.prefix, pattern.prefixSegments);
+}
+
 /** The name segment a prefix is bucketed by, read from its end (the general way walks every '/'). */
 function nameSegmentOfPrefix(prefix: string, length: number): string {
   if (length < 2) return segmentOf(prefix, nameSegmentOf(length));

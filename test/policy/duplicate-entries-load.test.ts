@@ -11,7 +11,10 @@ import { schemaErrors } from '../../src/policy/policy-schema.js';
 
 const published = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true }).compile(policySchema);
 const TARGET = '/subscriptions/0b3c6b1e-7f4e-4c0a-9d55-2d7a3a1f0c11/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/*';
-const entries = fc.constantFrom('10.0.0.0/8', '10.0.0.0/16', '10.0.0.5', '10.0.0.5/32', '010.0.0.0/8', 'fd00::/8', 'FD00::/8', '/subscriptions/x/subnets/*', '10.0.0.0/08', '0.0.0.0/0', '::ffff:10.0.0.0/104');
+const HUB = '/subscriptions/0b3c6b1e-7f4e-4c0a-9d55-2d7a3a1f0c11/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/hub/subnets';
+// Compiled patterns are told apart within buckets of a prefix segment: texts differing only in
+// case, or a wildcard against a literal, share a bucket and must not count as duplicates.
+const entries = fc.constantFrom('10.0.0.0/8', '10.0.0.0/16', '10.0.0.5', '10.0.0.5/32', '010.0.0.0/8', 'fd00::/8', 'FD00::/8', '/subscriptions/x/subnets/*', '10.0.0.0/08', '0.0.0.0/0', '::ffff:10.0.0.0/104', `${HUB}/*`, `${HUB.replace('/subnets', '/Subnets')}/*`, `${HUB}/pe`, `${HUB}/PE`, `${HUB.replace('/hub/', '/spoke/')}/*`);
 
 describe('duplicate entries', () => {
   it('are reported at the pointers where the published schema reports uniqueItems', () => {
