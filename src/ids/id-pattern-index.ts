@@ -34,9 +34,10 @@ export class IdPatternIndex<E> {
       if (item.pattern.prefixSegments >= 2) subscriptions?.add(segmentOf(item.pattern.prefix, 1));
       else subscriptions = undefined;
       if (item.pattern.literal !== undefined) {
-        const list = this.literals.get(item.pattern.literal) ?? [];
-        list.push(item.entry);
-        this.literals.set(item.pattern.literal, list);
+        // Made with its first entry: an empty array's first push reserves room for 17.
+        const list = this.literals.get(item.pattern.literal);
+        if (list === undefined) this.literals.set(item.pattern.literal, [item.entry]);
+        else list.push(item.entry);
       } else {
         const prefix = item.pattern.prefix;
         const tail = nameSegmentOfPrefix(prefix, item.pattern.prefixSegments);
