@@ -23,8 +23,8 @@ const GUID_END = PREFIX.length + 36;
 
 export class CaseContext {
   readonly connectionId: string;
-  /** Lower-case subscription GUID of the consumer's private endpoint. */
-  readonly consumer: string | undefined;
+  private readonly endpointId: string | undefined;
+  private consumerValue: string | undefined | null = null;
   readonly tenant: string | undefined;
   /** The consumer endpoint's subnet ID and IPs: filled by endpointReadable(), when it answers true. */
   subnetId: string | undefined = undefined;
@@ -48,10 +48,16 @@ export class CaseContext {
     this.input = input;
     this.subscriptions = subscriptions;
     this.connectionId = connectionId;
-    this.consumer = leadingSubscription(endpointId);
+    this.endpointId = endpointId;
     this.providerDescription = providerDescription;
     this.target = target;
     this.tenant = typeof input.consumerTenantId === 'string' ? input.consumerTenantId.toLowerCase() : undefined;
+  }
+
+  /** Lower-case subscription GUID of the consumer's private endpoint; checked only when a policy asks. */
+  get consumer(): string | undefined {
+    if (this.consumerValue === null) this.consumerValue = leadingSubscription(this.endpointId);
+    return this.consumerValue;
   }
 
   /**
@@ -87,10 +93,8 @@ export class CaseContext {
 
   /** The block of `cidrs` holding the i-th address; IPv4 text is parsed once per decision, not per list. */
   cidrOf<E>(cidrs: CidrIndex<E>, i: number): E | undefined {
-    if (this.ipv4 === undefined) {
-      this.ipv4 = [];
-      for (const ip of this.ipAddresses) this.ipv4.push(parseIpv4(ip));
-    }
+    // Built at its final size (a list grown by push allocates room for 17).
+    this.ipv4 ??= this.ipAddresses.length === 1 ? [parseIpv4(this.ipAddresses[0]!)] : this.ipAddresses.map((ip) => parseIpv4(ip));
     const v4 = this.ipv4[i]!;
     return v4 >= 0 ? cidrs.matchIpv4(v4) : cidrs.match(this.ipAddresses[i]!);
   }

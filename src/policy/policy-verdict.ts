@@ -40,8 +40,8 @@ function note(list: Unchecked, reason: string): string[] {
 /** Step 1, deny: a reject verdict, or the deny conditions that could not be checked. */
 function checkDeny(policy: CompiledPolicy, ctx: CaseContext): PolicyVerdict | Unchecked {
   let unchecked: Unchecked;
-  const consumer = ctx.consumer;
   if (policy.denySubscriptions.size > 0) {
+    const consumer = ctx.consumer;
     if (consumer === undefined) unchecked = note(unchecked, 'deny.subscriptions (consumer subscription unknown)');
     else if ((ctx.consumerFlags(policy.position) & DENIED) !== 0) return verdict(policy, 'reject', 4, [`deny.subscriptions: consumer subscription ${consumer} is listed`]);
   }
@@ -63,26 +63,30 @@ function checkDeny(policy: CompiledPolicy, ctx: CaseContext): PolicyVerdict | Un
   return unchecked;
 }
 
-/** Step 3, approval rules: the reason of the rule that approved, or undefined with what could not be checked in `notes`. */
-function findApproval(policy: CompiledPolicy, ctx: CaseContext, notes: string[]): string | undefined {
-  const consumer = ctx.consumer;
+/**
+ * Step 3, approval rules: the reason of the rule that approved (a string), else what could not be
+ * checked (a list, made only when there is something to say: most decisions have nothing).
+ */
+function findApproval(policy: CompiledPolicy, ctx: CaseContext): string | Unchecked {
+  let notes: Unchecked;
   if (policy.autoApproval.size > 0) {
-    if (consumer === undefined) notes.push(text.AUTO_APPROVAL_UNCHECKED);
+    const consumer = ctx.consumer;
+    if (consumer === undefined) notes = note(notes, text.AUTO_APPROVAL_UNCHECKED);
     else if ((ctx.consumerFlags(policy.position) & AUTO_APPROVED) !== 0) return `autoApproval: consumer subscription ${consumer} is listed`;
   }
   if (policy.trustedSubnets.size > 0) {
-    if (!ctx.endpointReadable()) notes.push(`trustedSubnets not checked: ${ctx.endpointMissingReason()}`);
+    if (!ctx.endpointReadable()) notes = note(notes, `trustedSubnets not checked: ${ctx.endpointMissingReason()}`);
     else {
       const hit = matchSubnet(policy.trustedSubnets, ctx, policy.position, TRUSTED_SUBNET_PATTERNS);
       if (hit !== undefined) return `trustedSubnets: ${hit}`;
-      if (policy.trustedSubnets.cidrs.size > 0 && ctx.ipAddresses.length === 0) notes.push(`trustedSubnets CIDRs not checked: ${ctx.addressesMissingReason()}`);
+      if (policy.trustedSubnets.cidrs.size > 0 && ctx.ipAddresses.length === 0) notes = note(notes, `trustedSubnets CIDRs not checked: ${ctx.addressesMissingReason()}`);
     }
   }
   if (policy.trustedTenants.size > 0) {
-    if (ctx.tenant === undefined) notes.push(text.TRUSTED_TENANTS_UNCHECKED);
+    if (ctx.tenant === undefined) notes = note(notes, text.TRUSTED_TENANTS_UNCHECKED);
     else if (policy.trustedTenants.has(ctx.tenant)) return `trustedTenants: consumer tenant ${ctx.tenant} is listed`;
   }
-  return undefined;
+  return notes;
 }
 
 /** What holds an approval at manual review; the request message is read and matched only here. */
@@ -115,9 +119,9 @@ export function evaluatePolicy(policy: CompiledPolicy, ctx: CaseContext): Policy
   }
 
   // 3. approval rules.
-  const notes: string[] = [];
-  const approvedBy = findApproval(policy, ctx, notes);
-  if (approvedBy !== undefined) {
+  const approval = findApproval(policy, ctx);
+  if (typeof approval === 'string') {
+    const approvedBy = approval;
     const held = holdsOn(policy, ctx, unchecked, visibilityUnchecked);
     if (held === undefined) return verdict(policy, 'approve', 3, [approvedBy]);
     held.unshift(approvedBy);
@@ -125,12 +129,9 @@ export function evaluatePolicy(policy: CompiledPolicy, ctx: CaseContext): Policy
     return verdict(policy, 'manual', 1, held);
   }
 
-  // 4. otherwise.
-  if (notes.length === 0) notes.push(text.NO_APPROVAL_MATCHED);
-  if (policy.otherwise === 'reject') {
-    notes.push(text.OTHERWISE_REJECT);
-    return verdict(policy, 'reject', 2, notes);
-  }
-  notes.push(text.OTHERWISE_MANUAL);
-  return verdict(policy, 'manual', 1, notes);
+  // 4. otherwise (the reasons as literals when nothing else is said: no list grown by pushes).
+  const reject = policy.otherwise === 'reject';
+  const last = reject ? text.OTHERWISE_REJECT : text.OTHERWISE_MANUAL;
+  const notes = approval === undefined ? [text.NO_APPROVAL_MATCHED, last] : note(approval, last);
+  return reject ? verdict(policy, 'reject', 2, notes) : verdict(policy, 'manual', 1, notes);
 }
