@@ -115,14 +115,24 @@ export function endpointAddresses(properties: Record<string, unknown> | undefine
   return ipAddresses;
 }
 
+/**
+ * `list` with `ip` added unless it holds it already. The first address starts a one-element
+ * literal: an endpoint usually has one, and a list grown by push allocates room for 17.
+ */
+function withAddress(list: string[] | undefined, ip: string): string[] {
+  if (list === undefined) return [ip];
+  if (!list.includes(ip)) list.push(ip);
+  return list;
+}
+
 /** The IPs the endpoint itself lists: static `ipConfigurations`, and `customDnsConfigs` once DNS is set. */
 function listedAddresses(properties: Record<string, unknown> | undefined): string[] {
-  const ipAddresses: string[] = [];
+  let ipAddresses: string[] | undefined;
   const configs = properties?.['ipConfigurations'];
   if (Array.isArray(configs)) {
     for (const config of configs) {
       const ip = text(record(record(config)?.['properties'])?.['privateIPAddress']);
-      if (ip !== undefined && !ipAddresses.includes(ip)) ipAddresses.push(ip);
+      if (ip !== undefined) ipAddresses = withAddress(ipAddresses, ip);
     }
   }
   const dns = properties?.['customDnsConfigs'];
@@ -130,10 +140,10 @@ function listedAddresses(properties: Record<string, unknown> | undefined): strin
     for (const config of dns) {
       const addresses = record(config)?.['ipAddresses'];
       if (!Array.isArray(addresses)) continue;
-      for (const ip of addresses) if (typeof ip === 'string' && !ipAddresses.includes(ip)) ipAddresses.push(ip);
+      for (const ip of addresses) if (typeof ip === 'string') ipAddresses = withAddress(ipAddresses, ip);
     }
   }
-  return ipAddresses;
+  return ipAddresses ?? [];
 }
 
 /**
