@@ -48,12 +48,17 @@ function checkSemantics(file: string, document: unknown): PolicyError[] {
       for (const e of scanned.errors) errors.push({ file, pointer: `${base}/${e.index}`, message: e.message, fix: e.fix });
       return;
     }
-    // A list holding something else than strings (a schema error): its strings one by one.
+    // A list holding something else than strings (a schema error): its strings, in one scan (a
+    // scan per entry cost 2-5x the whole list's), each error at the entry's place in the list.
+    const texts: string[] = [];
+    const at: number[] = [];
     for (let i = 0; i < entries.length; i++) {
       const entry: unknown = entries[i];
       if (typeof entry !== 'string') continue;
-      for (const e of scanSubnetList([entry])?.errors ?? []) errors.push({ file, pointer: `${base}/${i}`, message: e.message, fix: e.fix });
+      texts.push(entry);
+      at.push(i);
     }
+    for (const e of scanSubnetList(texts)?.errors ?? []) errors.push({ file, pointer: `${base}/${at[e.index]!}`, message: e.message, fix: e.fix });
   };
   subnetEntries(field(document, 'trustedSubnets'), '/trustedSubnets');
   subnetEntries(field(document, 'deny', 'subnets'), '/deny/subnets');

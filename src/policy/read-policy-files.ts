@@ -10,6 +10,7 @@ import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { mapWithConcurrency } from '../pipeline/map-with-concurrency.js';
 import { PolicyLoadError, type PolicyError } from './policy-error.js';
+import { readUpToCap } from './read-up-to-cap.js';
 
 export interface ReadLimits {
   /** Largest policy file accepted, in bytes. */
@@ -105,20 +106,8 @@ export async function readPolicyFile(file: string, realDir: string, limits: Read
   try {
     const opened = await handle.stat();
     if (!opened.isFile()) return refuse(file, `is ${kindOf(opened)}, not a regular file; it was not read`, 'policy files must be regular files');
-    // Read at most one byte past the cap, whatever the size said: the file may grow meanwhile.
-    const buffer = Buffer.allocUnsafe(Math.min(opened.size, limits.maxFileBytes) + 1);
-    let length = 0;
-    for (;;) {
-      const wanted = buffer.length - length;
-      const { bytesRead } = await handle.read(buffer, length, wanted, length);
-      length += bytesRead;
-      // Short of what was asked, with all that fstat counted: the end, without a second read
-      // just to be told 0 bytes. Short of fstat's count (a file system that reads in parts, a
-      // file shrinking), read on to a 0.
-      if (bytesRead === 0 || length === buffer.length || (bytesRead < wanted && length >= opened.size)) break;
-    }
-    if (length > limits.maxFileBytes) return refuse(file, `is over the ${limits.maxFileBytes}-byte limit for one policy file`, 'split it into several policies');
-    const bytes = buffer.subarray(0, length);
+    const bytes = await readUpToCap(handle, opened.size, limits.maxFileBytes);
+    if (bytes.length > limits.maxFileBytes) return refuse(file, `is over the ${limits.maxFileBytes}-byte limit for one policy file`, 'split it into several policies');
     try {
       return { file, text: decoder.decode(bytes) };
     } catch {

@@ -42,3 +42,11 @@ describe('a duplicate beside other errors in the same list', () => {
     ]);
   });
 });
+
+describe('a subnet list holding something else than strings', () => {
+  it('still checks each of its strings, each error at its own place in the list', () => {
+    const document = { name: 'p', targets: [TARGET], trustedSubnets: [42, '10.20.1.0/16', null, '10.20.0.0/16', 'fd00:1::1/48', `${HUB}/*`, '/subscriptions/x/subnets/*'] };
+    const semantic = checkPolicyDocument('p.json', document).filter((e) => /host bits|not a subnet ID pattern/u.test(e.message));
+    expect(semantic.map((e) => e.pointer)).toEqual(['/trustedSubnets/1', '/trustedSubnets/4', '/trustedSubnets/6']);
+  });
+});
