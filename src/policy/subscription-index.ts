@@ -21,9 +21,15 @@ export interface SubscriptionEntry {
   subscription: string;
   /** Another subscription with the same key. */
   next: SubscriptionEntry | undefined;
-  /** Positions of the policies that list it (CompiledPolicy.position), and with which flags. */
-  policies: number[];
-  flags: number[];
+  /**
+   * The first policy that lists it (CompiledPolicy.position) and with which flags, held in the
+   * entry itself: a subscription is usually listed by one policy, and each array a lookup has to
+   * read is another far-apart object on distinct cases.
+   */
+  policy: number;
+  flags: number;
+  /** Further policies and their flags, in pairs; undefined while there is only the first. */
+  more: number[] | undefined;
 }
 
 const KEY_CHARS = 7;
@@ -59,17 +65,18 @@ export class SubscriptionIndex {
     if (entry === undefined) {
       const bit = filterBit(key);
       this.present[bit >>> 5]! |= 1 << (bit & 31);
-      // Arrays made with their first element: an empty array's first push reserves room for 17,
-      // and a big policy set holds tens of thousands of these (4.7 MB for 10,000 subscriptions).
-      this.buckets.set(key, { subscription, next: this.buckets.get(key), policies: [policy], flags: [flag] });
+      // No arrays for the usual single policy (an empty array's first push reserves room for 17,
+      // and a big policy set holds tens of thousands of entries).
+      this.buckets.set(key, { subscription, next: this.buckets.get(key), policy, flags: flag, more: undefined });
       return;
     }
-    const last = entry.policies.length - 1;
-    if (last >= 0 && entry.policies[last] === policy) entry.flags[last]! |= flag;
-    else {
-      entry.policies.push(policy);
-      entry.flags.push(flag);
-    }
+    // Policies are added in ascending position, so a policy's lists meet the last pair.
+    const more = entry.more;
+    if (more === undefined) {
+      if (entry.policy === policy) entry.flags |= flag;
+      else entry.more = [policy, flag];
+    } else if (more[more.length - 2] === policy) more[more.length - 1]! |= flag;
+    else more.push(policy, flag);
   }
 
   /** The entry of a subscription (lower case), or undefined when no list names it. */
@@ -86,8 +93,9 @@ export class SubscriptionIndex {
 /** The flags one policy gives a looked-up subscription; 0 when it lists it nowhere. */
 export function flagsFor(entry: SubscriptionEntry | undefined, policy: number): number {
   if (entry === undefined) return 0;
-  const policies = entry.policies;
-  for (let i = 0; i < policies.length; i++) if (policies[i] === policy) return entry.flags[i]!;
+  if (entry.policy === policy) return entry.flags;
+  const more = entry.more;
+  if (more !== undefined) for (let i = 0; i < more.length; i += 2) if (more[i] === policy) return more[i + 1]!;
   return 0;
 }
 
