@@ -22,6 +22,13 @@ export interface SubscriptionEntry {
   /** Another subscription with the same key. */
   next: SubscriptionEntry | undefined;
   /**
+   * On the first entry of a key that more than CHAIN_LIMIT subscriptions share: all of them by
+   * their text. The key reads a few characters only, so GUIDs made in sequence (test tenants,
+   * emulators: 00000000-0000-4000-8000-00000000000n) share one, and a chain would make each
+   * lookup linear in the list (378 µs a decision for 10,000 of them, found by review).
+   */
+  crowd: Map<string, SubscriptionEntry> | undefined;
+  /**
    * The first policy that lists it (CompiledPolicy.position) and with which flags, held in the
    * entry itself: a subscription is usually listed by one policy, and each array a lookup has to
    * read is another far-apart object on distinct cases.
@@ -33,6 +40,8 @@ export interface SubscriptionEntry {
 }
 
 const KEY_CHARS = 7;
+/** Past this many subscriptions on one key, the key's entries are found by their text in a Map. */
+const CHAIN_LIMIT = 8;
 
 /** A small integer from the first characters: any function of the text would do, this one is cheap. */
 function keyOf(text: string): number {
@@ -60,14 +69,24 @@ export class SubscriptionIndex {
   /** `subscription` as the policy's Set holds it (lower case). */
   add(subscription: string, policy: number, flag: number): void {
     const key = keyOf(subscription);
-    let entry = this.buckets.get(key);
-    while (entry !== undefined && entry.subscription !== subscription) entry = entry.next;
+    const head = this.buckets.get(key);
+    const entry = lookUp(head, subscription);
     if (entry === undefined) {
       const bit = filterBit(key);
       this.present[bit >>> 5]! |= 1 << (bit & 31);
       // No arrays for the usual single policy (an empty array's first push reserves room for 17,
       // and a big policy set holds tens of thousands of entries).
-      this.buckets.set(key, { subscription, next: this.buckets.get(key), policy, flags: flag, more: undefined });
+      const added: SubscriptionEntry = { subscription, next: undefined, crowd: undefined, policy, flags: flag, more: undefined };
+      if (head?.crowd !== undefined) {
+        head.crowd.set(subscription, added);
+        return;
+      }
+      added.next = head;
+      if (chainLength(head) >= CHAIN_LIMIT) {
+        added.crowd = new Map();
+        for (let e: SubscriptionEntry | undefined = added; e !== undefined; e = e.next) added.crowd.set(e.subscription, e);
+      }
+      this.buckets.set(key, added);
       return;
     }
     // Policies are added in ascending position, so a policy's lists meet the last pair.
@@ -84,10 +103,23 @@ export class SubscriptionIndex {
     const key = keyOf(subscription);
     const bit = filterBit(key);
     if ((this.present[bit >>> 5]! & (1 << (bit & 31))) === 0) return undefined;
-    let entry = this.buckets.get(key);
-    while (entry !== undefined && entry.subscription !== subscription) entry = entry.next;
-    return entry;
+    return lookUp(this.buckets.get(key), subscription);
   }
+}
+
+/** The entry of `subscription` among those of one key (`head` first): at most CHAIN_LIMIT compares. */
+function lookUp(head: SubscriptionEntry | undefined, subscription: string): SubscriptionEntry | undefined {
+  if (head === undefined) return undefined;
+  if (head.crowd !== undefined) return head.crowd.get(subscription);
+  let entry: SubscriptionEntry | undefined = head;
+  while (entry !== undefined && entry.subscription !== subscription) entry = entry.next;
+  return entry;
+}
+
+function chainLength(head: SubscriptionEntry | undefined): number {
+  let length = 0;
+  for (let e = head; e !== undefined; e = e.next) length++;
+  return length;
 }
 
 /** The flags one policy gives a looked-up subscription; 0 when it lists it nowhere. */
