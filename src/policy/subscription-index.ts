@@ -105,6 +105,13 @@ export class SubscriptionIndex {
     if ((this.present[bit >>> 5]! & (1 << (bit & 31))) === 0) return undefined;
     return lookUp(this.buckets.get(key), subscription);
   }
+
+  /** The most entries one lookup compares one by one (for tests: bounded however the keys collide). */
+  get longestChain(): number {
+    let longest = 0;
+    for (const head of this.buckets.values()) if (head.crowd === undefined) longest = Math.max(longest, chainLength(head));
+    return longest;
+  }
 }
 
 /** The entry of `subscription` among those of one key (`head` first): at most CHAIN_LIMIT compares. */
