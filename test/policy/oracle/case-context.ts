@@ -1,7 +1,7 @@
 /** Test oracle: src/policy/case-context.ts as it was before issue 12's evaluation work (see evaluate.ts here). */
-import { canonicalKeyOf } from '../../../src/ids/arm-id.js';
-import type { CidrIndex } from '../../../src/net/cidr-index.js';
-import { parseIpv4 } from '../../../src/net/ip-address.js';
+import { canonicalKeyOf } from './arm-id.js';
+import type { CidrIndex } from './cidr-index.js';
+import { parseIpv4 } from './ip-address.js';
 import { connectionFacts, consumerRequestMessage, endpointFacts, leadingSubscription } from './connection-facts.js';
 import type { EvaluationCase } from '../../../src/policy/types.js';
 

@@ -1,5 +1,5 @@
 /** Test oracle: connection-facts.ts as it was before issue 12's evaluation work (see evaluate.ts here). */
-import { canonicalKeyOf } from '../../../src/ids/arm-id.js';
+import { canonicalKeyOf } from './arm-id.js';
 
 export interface ConnectionFacts {
   connectionId: string | undefined;

@@ -1,11 +1,13 @@
 /**
  * Test oracle: the evaluator as it was before issue 12's evaluation work (main at 9dc7840),
  * copied unchanged but for resolving the target by a full parse instead of the compiled set's
- * memo. The differential test (evaluate-oracle.property.test.ts) checks that the evaluator in
- * src/ gives deep-equal results on every generated case and policy set.
+ * memo. It decides on a set compiled by this folder's copy of the compiler at 9dc7840 (see
+ * compile-policies.ts here, and do not "fix" anything in this folder). The differential test
+ * (evaluate-oracle.property.test.ts) checks that the evaluator in src/ gives deep-equal results
+ * on every generated case and policy set.
  */
-import type { CompiledPolicySet } from '../../../src/policy/compile-policies.js';
-import { targetOfConnectionId } from '../../../src/ids/arm-id.js';
+import type { CompiledPolicySet } from './compile-policies.js';
+import { targetOfConnectionId } from './arm-id.js';
 import { CaseContext } from './case-context.js';
 import { connectionFacts } from './connection-facts.js';
 import { evaluatePolicy, type PolicyVerdict } from './policy-verdict.js';

@@ -1,5 +1,5 @@
 /** Test oracle: src/policy/policy-verdict.ts as it was before issue 12's evaluation work (see evaluate.ts here). */
-import type { CompiledPolicy } from '../../../src/policy/compile-policies.js';
+import type { CompiledPolicy } from './compile-policies.js';
 import type { CaseContext } from './case-context.js';
 import { matchSubnet } from './subnet-match.js';
 import * as text from './reason-text.js';

@@ -1,5 +1,5 @@
 /** Test oracle: src/policy/subnet-match.ts as it was before issue 12's evaluation work (see evaluate.ts here). */
-import type { SubnetMatcher } from '../../../src/policy/compile-policies.js';
+import type { SubnetMatcher } from './compile-policies.js';
 import type { EndpointView } from './case-context.js';
 
 /**
