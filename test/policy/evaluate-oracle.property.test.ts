@@ -223,6 +223,44 @@ describe('evaluate() gives the same results as the evaluator before issue 12', (
     fc.assert(fc.property(manyPolicies, fc.array(caseArb(collidingConnectionIdArb), { minLength: 8, maxLength: 20 }), agree), { numRuns: FUZZ_RUNS });
   });
 
+  it('before and after the target memo grows past its cap', () => {
+    // resolve-target.ts clears its memos at 100,000 targets (MAX_MEMO, a module constant); filling
+    // them costs ~1 s of full parses. The filler's names end differently, so it forms no memo chain.
+    const fill = (i: number) => `/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-fill/providers/Microsoft.Network/privateLinkServices/f${i}/privateEndpointConnections/c`;
+    const documents: PolicyDocument[] = [
+      { name: 'a', targets: [`/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-fill/**`, pls('rg-pay', 1)], autoApproval: [seq(1), seq(3)], deny: { subscriptions: [seq(2)] } },
+      { name: 'b', targets: [`/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-pay/providers/Microsoft.Network/privateLinkServices/pls0000*`], visibility: [seq(1), seq(2)], otherwise: 'reject' },
+      { name: 'c', mode: 'audit', targets: [`/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-bbb/**`], trustedSubnets: [hubSubnets(seq(1)), hubSubnets(seq(2))] },
+    ];
+    const probes: EvaluationCase[] = [];
+    for (const target of COLLIDING_TARGETS)
+      for (const collection of ['privateEndpointConnections', 'privateEndpointConnectionProxies'])
+        for (const consumer of [seq(1), seq(2), seq(0)]) {
+          const pe = `/subscriptions/${consumer}/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe1`;
+          const subnet = `/subscriptions/${consumer}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/hub/subnets/pe`;
+          probes.push({
+            connection: { id: `${target}/${collection}/c1`, properties: { privateEndpoint: { id: pe }, privateLinkServiceConnectionState: { status: 'Pending', description: '' } } },
+            privateEndpoint: { properties: { subnet: { id: subnet }, ipConfigurations: [{ properties: { privateIPAddress: '10.20.1.4' } }] } },
+          });
+        }
+    const set = compile(...documents);
+    const old = oracleCompile({ revision: 'test', policies: documents.map((document) => ({ file: `${document.name}.json`, document })) });
+    let wrong = 0;
+    // Chunks that do not divide the cap, so that a clear falls between probes and among them.
+    for (let chunk = 0, next = 0; chunk < 11; chunk++) {
+      for (const input of probes) {
+        expect(evaluate(set, input)).toStrictEqual(oracle.evaluate(old, input));
+        expect(evaluateWithDetail(set, input)).toStrictEqual(oracle.evaluateWithDetail(old, input));
+      }
+      for (const end = next + 9_973; next < end; next++) {
+        const id = fill(next);
+        const resolved = set.resolveConnection(id);
+        if ('error' in resolved || resolved.target !== id.slice(0, id.lastIndexOf('/privateEndpointConnections/')) || resolved.plan.enforce.length !== 1 || resolved.plan.enforce[0]!.name !== 'a') wrong++;
+      }
+    }
+    expect(wrong).toBe(0);
+  });
+
   it('on any JSON at all', () => {
     const anyCase = fc.record({ connection: fc.jsonValue(), privateEndpoint: fc.jsonValue(), targetConnections: fc.jsonValue(), consumerTenantId: fc.jsonValue() }) as unknown as fc.Arbitrary<EvaluationCase>;
     fc.assert(fc.property(policiesArb, fc.array(fc.oneof(anyCase, fc.jsonValue() as unknown as fc.Arbitrary<EvaluationCase>), { minLength: 1, maxLength: 4 }), agree), { numRuns: FUZZ_RUNS });
