@@ -30,7 +30,9 @@ const SEQ_A = '0000000a-0000-4000-8000-000000000001';
 const GUIDS = [CONSUMER, STRANGER, TENANT, OTHER, seq(1), seq(2), seq(3), seq(0x10), SEQ_A, abc(1), abc(2)];
 /** Consumers no policy lists whose keys collide with listed ones. */
 const UNLISTED = [seq(0), seq(4), seq(0xff), '0000000b-0000-4000-8000-000000000001', abc(3)];
-const CONSUMERS = [...GUIDS, ...UNLISTED];
+/** More than the 8 entries a key keeps in a chain (subscription-index.ts) share this one. */
+const CROWD = Array.from({ length: 12 }, (_, i) => seq(0x20 + i));
+const CONSUMERS = [...GUIDS, ...UNLISTED, ...CROWD, seq(0x2f)];
 const TARGET2 = `/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-pay/providers/Microsoft.Network/privateLinkServices/pay-web`;
 const STORAGE = `/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/data1`;
 /** Targets whose heads collide in the target memo's key: names of one length and ending, groups of one length. */
@@ -218,9 +220,21 @@ describe('evaluate() gives the same results as the evaluator before issue 12', (
   });
 
   it('on targets and subscriptions whose memo and index keys collide', () => {
-    // Every run puts several colliding targets into one memo chain and decides them warm and cold.
-    const manyPolicies = fc.integer({ min: 1, max: 4 }).chain((count) => fc.tuple(...Array.from({ length: count }, (_, i) => documentArb(`p${i}`))).map((documents) => documents as PolicyDocument[]));
-    fc.assert(fc.property(manyPolicies, fc.array(caseArb(collidingConnectionIdArb), { minLength: 8, maxLength: 20 }), agree), { numRuns: FUZZ_RUNS });
+    // Every run lists 9 or more GUIDs of one index key (a crowd past the chain) beside the drawn
+    // policies, and decides every colliding target in both collections (10 heads a key, past the
+    // memo's chain too) among drawn cases, warm and cold.
+    const crowdArb = fc
+      .record({
+        autoApproval: fc.shuffledSubarray(CROWD, { minLength: 9 }),
+        deny: fc.record({ subscriptions: fc.subarray(CROWD, { maxLength: 3 }) }),
+        trustedSubnets: fc.subarray(CROWD.map(hubSubnets), { minLength: 1, maxLength: 4 }),
+        targets: fc.subarray(TARGET_PATTERNS, { minLength: 1, maxLength: 3 }),
+      })
+      .map((fields): PolicyDocument => ({ name: 'crowd', ...fields }));
+    const policies = fc.tuple(crowdArb, fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 3 }).chain((ids) => fc.tuple(...ids.map((i) => documentArb(`p${i}`))))).map(([crowd, others]) => [crowd, ...(others as PolicyDocument[])]);
+    const sweep = fc.tuple(...COLLIDING_TARGETS.flatMap((t) => ['privateEndpointConnections', 'privateEndpointConnectionProxies'].map((col) => caseArb(fc.constant(`${t}/${col}/c1`)))));
+    const cases = fc.tuple(fc.array(caseArb(collidingConnectionIdArb), { minLength: 4, maxLength: 12 }), sweep).chain(([drawn, all]) => fc.shuffledSubarray([...drawn, ...all], { minLength: drawn.length + all.length }));
+    fc.assert(fc.property(policies, cases, agree), { numRuns: Math.ceil(FUZZ_RUNS / 3) });
   });
 
   it('before and after the target memo grows past its cap', () => {
