@@ -41,9 +41,8 @@ function note(list: Unchecked, reason: string): string[] {
 function checkDeny(policy: CompiledPolicy, ctx: CaseContext): PolicyVerdict | Unchecked {
   let unchecked: Unchecked;
   if (policy.denySubscriptions.size > 0) {
-    const consumer = ctx.consumer;
-    if (consumer === undefined) unchecked = note(unchecked, 'deny.subscriptions (consumer subscription unknown)');
-    else if ((ctx.consumerFlags(policy.position) & DENIED) !== 0) return verdict(policy, 'reject', 4, [`deny.subscriptions: consumer subscription ${consumer} is listed`]);
+    if (!ctx.hasConsumer()) unchecked = note(unchecked, 'deny.subscriptions (consumer subscription unknown)');
+    else if ((ctx.consumerFlags(policy.position) & DENIED) !== 0) return verdict(policy, 'reject', 4, [text.subscriptionListed('deny.subscriptions', ctx.consumerText())]);
   }
   if (policy.denyTenants.size > 0) {
     if (ctx.tenant === undefined) unchecked = note(unchecked, 'deny.tenants (consumer tenant unknown)');
@@ -70,9 +69,8 @@ function checkDeny(policy: CompiledPolicy, ctx: CaseContext): PolicyVerdict | Un
 function findApproval(policy: CompiledPolicy, ctx: CaseContext): string | Unchecked {
   let notes: Unchecked;
   if (policy.autoApproval.size > 0) {
-    const consumer = ctx.consumer;
-    if (consumer === undefined) notes = note(notes, text.AUTO_APPROVAL_UNCHECKED);
-    else if ((ctx.consumerFlags(policy.position) & AUTO_APPROVED) !== 0) return `autoApproval: consumer subscription ${consumer} is listed`;
+    if (!ctx.hasConsumer()) notes = note(notes, text.AUTO_APPROVAL_UNCHECKED);
+    else if ((ctx.consumerFlags(policy.position) & AUTO_APPROVED) !== 0) return text.subscriptionListed('autoApproval', ctx.consumerText());
   }
   if (policy.trustedSubnets.size > 0) {
     if (!ctx.endpointReadable()) notes = note(notes, `trustedSubnets not checked: ${ctx.endpointMissingReason()}`);
@@ -114,8 +112,8 @@ export function evaluatePolicy(policy: CompiledPolicy, ctx: CaseContext): Policy
   // 2. visibility.
   let visibilityUnchecked = false;
   if (policy.visibility !== undefined && policy.visibility !== 'all') {
-    if (ctx.consumer === undefined) visibilityUnchecked = true;
-    else if ((ctx.consumerFlags(policy.position) & VISIBLE) === 0) return verdict(policy, 'reject', 4, [`visibility: consumer subscription ${ctx.consumer} is not listed`]);
+    if (!ctx.hasConsumer()) visibilityUnchecked = true;
+    else if ((ctx.consumerFlags(policy.position) & VISIBLE) === 0) return verdict(policy, 'reject', 4, [text.subscriptionNotVisible(ctx.consumerText())]);
   }
 
   // 3. approval rules.

@@ -21,6 +21,19 @@ export const VISIBILITY_UNCHECKED = 'visibility could not be checked: the consum
 export const AUTO_APPROVAL_UNCHECKED = 'autoApproval not checked: the connection names no private endpoint in a subscription';
 export const TRUSTED_TENANTS_UNCHECKED = 'trustedTenants not checked: the consumer tenant is unknown';
 
+/**
+ * `rule: consumer subscription {guid} is listed`, by + of strings the compiler knows are strings:
+ * a template literal with an operand typed string | undefined went through the ToString builtin
+ * (3.6% of the bench's distinct-case profile, with the other reasons built so).
+ */
+export function subscriptionListed(rule: string, subscription: string): string {
+  return rule + ': consumer subscription ' + subscription + ' is listed';
+}
+
+export function subscriptionNotVisible(subscription: string): string {
+  return 'visibility: consumer subscription ' + subscription + ' is not listed';
+}
+
 export function requestMessageFailed(message: string, source: string): string {
   return `requestMessage: ${quoteUntrusted(message)} does not match /${source}/`;
 }

@@ -4,11 +4,19 @@
  * subnet patterns are confined to. A decision looks its consumer up once here instead of once per
  * list and policy in a Set.
  *
- * Keyed by a number read from the GUID's first characters, not by the string: a Set lookup of a
- * subscription sliced from a fresh connection ID spends most of its time hashing that string
- * (measured ~110 of ~180 ns per lookup on the 2-core development machine, against ~55 ns for a
- * further lookup of the same, now hashed, string). A hit is confirmed by comparing the whole text.
+ * Keyed by the GUID's 128 bits (four 32-bit words, read while the endpoint ID's characters are
+ * checked: src/ids/leading-subscription.ts) in an open-addressing table packed into one
+ * Int32Array, a slot holding the words, the first policy and its flags, and where any further
+ * policies are. On the bench's 30,000 distinct cases the object version cost three dependent cache
+ * misses a lookup (map bucket, entry object, the entry's string; ~60% of its samples in perf
+ * annotate) and a runtime call comparing that string with a fresh slice of the ID; a slot is one
+ * miss and four integer compares. Sequential GUIDs (test tenants, emulators) differ in their last
+ * word only: the hash mixes all four, so they spread like any others.
+ *
+ * Only lower-case GUID text is indexed: the lists hold lower-cased text, a consumer's subscription
+ * is always a lower-case GUID, so any other entry could never equal one (no lookup can reach it).
  */
+import { GUID_WORDS, LOWER_GUID, readGuid } from '../ids/leading-subscription.js';
 
 /** Which lists of one policy name the subscription (bit flags). */
 export const DENIED = 1;
@@ -17,125 +25,149 @@ export const VISIBLE = 4;
 export const TRUSTED_SUBNET_PATTERNS = 8;
 export const DENIED_SUBNET_PATTERNS = 16;
 
-export interface SubscriptionEntry {
-  subscription: string;
-  /** Another subscription with the same key. */
-  next: SubscriptionEntry | undefined;
-  /**
-   * On the first entry of a key that more than CHAIN_LIMIT subscriptions share: all of them by
-   * their text. The key reads a few characters only, so GUIDs made in sequence (test tenants,
-   * emulators: 00000000-0000-4000-8000-00000000000n) share one, and a chain would make each
-   * lookup linear in the list (378 µs a decision for 10,000 of them, found by review).
-   */
-  crowd: Map<string, SubscriptionEntry> | undefined;
-  /**
-   * The first policy that lists it (CompiledPolicy.position) and with which flags, held in the
-   * entry itself: a subscription is usually listed by one policy, and each array a lookup has to
-   * read is another far-apart object on distinct cases.
-   */
-  policy: number;
-  flags: number;
-  /** Further policies and their flags, in pairs; undefined while there is only the first. */
-  more: number[] | undefined;
-}
-
-const KEY_CHARS = 7;
-/** Past this many subscriptions on one key, the key's entries are found by their text in a Map. */
-const CHAIN_LIMIT = 8;
-
-/** A small integer from the first characters: any function of the text would do, this one is cheap. */
-function keyOf(text: string): number {
-  let key = text.length;
-  const end = text.length < KEY_CHARS ? text.length : KEY_CHARS;
-  for (let i = 0; i < end; i++) key = (key * 31 + text.charCodeAt(i)) & 0x3fffffff;
-  return key;
-}
+/**
+ * A slot: policy + 1 (0: empty) and the first word side by side, so that passing over another
+ * subscription's slot reads 8 bytes; then the other words, the first policy's flags, and the first
+ * and last of any further (policy, flags) pairs in `more`, + 1 (0: none).
+ */
+const STRIDE = 8;
+const POLICY = 0;
+const W0 = 1;
+const FLAGS = 5;
+const MORE_FIRST = 6;
+const MORE_LAST = 7;
 
 /** Bits in the presence filter: 32 KiB, small enough to stay in cache while cases stream past. */
 const FILTER_BITS = 18;
 
-function filterBit(key: number): number {
-  return Math.imul(key, 0x9e3779b1) >>> (32 - FILTER_BITS);
+/** All 128 bits mixed (the words of sequential GUIDs differ in the last word only); exported for tests. */
+export function mix(w0: number, w1: number, w2: number, w3: number): number {
+  let h = Math.imul(w0, 0x9e3779b1) ^ w1;
+  h = Math.imul(h, 0x85ebca6b) ^ w2;
+  h = Math.imul(h, 0xc2b2ae35) ^ w3;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  return h ^ (h >>> 15);
 }
 
 export class SubscriptionIndex {
-  private readonly buckets = new Map<number, SubscriptionEntry>();
+  private slots = new Int32Array(16 * STRIDE);
+  /** 32 minus log2 of the slot count: the hash's top bits pick the first slot. */
+  private shift = 28;
+  private count = 0;
+  /** Triples for the further policies of a subscription: policy, flags, index of the next triple + 1 (0: last). */
+  private readonly more: number[] = [];
   /**
-   * One bit per key hash, set for every subscription held: most consumers are in no list, and a
-   * clear bit answers so without the map, whose 10,000s of entries are cache misses on distinct cases.
+   * One bit per hash (its low bits), set for every subscription held: most consumers are in no
+   * list, and a clear bit answers so without reading the table, whose slots are cache misses on
+   * distinct cases.
    */
   private readonly present = new Int32Array(1 << (FILTER_BITS - 5));
 
-  /** `subscription` as the policy's Set holds it (lower case). */
+  /** `subscription` as the policy's Set holds it (lower case); anything but a lower-case GUID is never looked up. */
   add(subscription: string, policy: number, flag: number): void {
-    const key = keyOf(subscription);
-    const head = this.buckets.get(key);
-    const entry = lookUp(head, subscription);
-    if (entry === undefined) {
-      const bit = filterBit(key);
-      this.present[bit >>> 5]! |= 1 << (bit & 31);
-      // No arrays for the usual single policy (an empty array's first push reserves room for 17,
-      // and a big policy set holds tens of thousands of entries).
-      const added: SubscriptionEntry = { subscription, next: undefined, crowd: undefined, policy, flags: flag, more: undefined };
-      if (head?.crowd !== undefined) {
-        head.crowd.set(subscription, added);
-        return;
-      }
-      added.next = head;
-      if (chainLength(head) >= CHAIN_LIMIT) {
-        added.crowd = new Map();
-        for (let e: SubscriptionEntry | undefined = added; e !== undefined; e = e.next) added.crowd.set(e.subscription, e);
-      }
-      this.buckets.set(key, added);
+    if (subscription.length !== 36 || readGuid(subscription, 0) !== LOWER_GUID) return;
+    this.addWords(GUID_WORDS[0]!, GUID_WORDS[1]!, GUID_WORDS[2]!, GUID_WORDS[3]!, policy, flag);
+  }
+
+  private addWords(w0: number, w1: number, w2: number, w3: number, policy: number, flag: number): void {
+    const found = this.find(w0, w1, w2, w3);
+    if (found < 0) {
+      if ((this.count + 1) * 2 > this.slots.length / STRIDE) this.grow();
+      const h = mix(w0, w1, w2, w3);
+      this.present[(h & ((1 << FILTER_BITS) - 1)) >>> 5]! |= 1 << (h & 31);
+      const s = this.place(h);
+      const slots = this.slots;
+      slots[s + POLICY] = policy + 1;
+      slots[s + W0] = w0;
+      slots[s + W0 + 1] = w1;
+      slots[s + W0 + 2] = w2;
+      slots[s + W0 + 3] = w3;
+      slots[s + FLAGS] = flag;
+      this.count++;
       return;
     }
     // Policies are added in ascending position, so a policy's lists meet the last pair.
-    const more = entry.more;
-    if (more === undefined) {
-      if (entry.policy === policy) entry.flags |= flag;
-      else entry.more = [policy, flag];
-    } else if (more[more.length - 2] === policy) more[more.length - 1]! |= flag;
-    else more.push(policy, flag);
+    const slots = this.slots;
+    const last = slots[found + MORE_LAST]! - 1;
+    if (last < 0 && slots[found + POLICY] === policy + 1) slots[found + FLAGS]! |= flag;
+    else if (last >= 0 && this.more[last] === policy) this.more[last + 1]! |= flag;
+    else {
+      const added = this.more.length;
+      this.more.push(policy, flag, 0);
+      if (last < 0) slots[found + MORE_FIRST] = added + 1;
+      else this.more[last + 2] = added + 1;
+      slots[found + MORE_LAST] = added + 1;
+    }
   }
 
-  /** The entry of a subscription (lower case), or undefined when no list names it. */
-  find(subscription: string): SubscriptionEntry | undefined {
-    const key = keyOf(subscription);
-    const bit = filterBit(key);
-    if ((this.present[bit >>> 5]! & (1 << (bit & 31))) === 0) return undefined;
-    return lookUp(this.buckets.get(key), subscription);
+  /** The first empty slot on `h`'s probe sequence. */
+  private place(h: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let s = (h >>> this.shift) * STRIDE;
+    while (slots[s + POLICY] !== 0) s = (s + STRIDE) & mask;
+    return s;
   }
 
-  /** The most entries one lookup compares one by one (for tests: bounded however the keys collide). */
-  get longestChain(): number {
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    this.shift--;
+    for (let s = 0; s < old.length; s += STRIDE) {
+      if (old[s + POLICY] === 0) continue;
+      const to = this.place(mix(old[s + W0]!, old[s + W0 + 1]!, old[s + W0 + 2]!, old[s + W0 + 3]!));
+      this.slots.set(old.subarray(s, s + STRIDE), to);
+    }
+  }
+
+  /** The slot of a subscription by its GUID words (GUID_WORDS order), or -1 when no list names it. */
+  find(w0: number, w1: number, w2: number, w3: number): number {
+    const h = mix(w0, w1, w2, w3);
+    if ((this.present[(h & ((1 << FILTER_BITS) - 1)) >>> 5]! & (1 << (h & 31))) === 0) return -1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    // The table is at most half full, so a probe ends at an empty slot.
+    for (let s = (h >>> this.shift) * STRIDE; ; s = (s + STRIDE) & mask) {
+      const policy = slots[s + POLICY]!;
+      if (policy === 0) return -1;
+      if (slots[s + W0] === w0 && slots[s + W0 + 1] === w1 && slots[s + W0 + 2] === w2 && slots[s + W0 + 3] === w3) return s;
+    }
+  }
+
+  /** The slot of a subscription by its lower-case text, or -1; for callers holding text, and tests. */
+  findText(subscription: string): number {
+    if (subscription.length !== 36 || readGuid(subscription, 0) !== LOWER_GUID) return -1;
+    return this.find(GUID_WORDS[0]!, GUID_WORDS[1]!, GUID_WORDS[2]!, GUID_WORDS[3]!);
+  }
+
+  /** The flags the policy at `position` gives the subscription in `slot` (find's answer); 0 when none or slot < 0. */
+  flags(slot: number, position: number): number {
+    if (slot < 0) return 0;
+    const slots = this.slots;
+    if (slots[slot + POLICY] === position + 1) return slots[slot + FLAGS]!;
+    const more = this.more;
+    for (let t = slots[slot + MORE_FIRST]! - 1; t >= 0; t = more[t + 2]! - 1) if (more[t] === position) return more[t + 1]!;
+    return 0;
+  }
+
+  /** Subscriptions held. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The most slots one lookup reads (for tests: short however the GUIDs are made). */
+  get longestProbe(): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
     let longest = 0;
-    for (const head of this.buckets.values()) if (head.crowd === undefined) longest = Math.max(longest, chainLength(head));
+    for (let s = 0; s < slots.length; s += STRIDE) {
+      if (slots[s + POLICY] === 0) continue;
+      let probe = 1;
+      for (let p = (mix(slots[s + W0]!, slots[s + W0 + 1]!, slots[s + W0 + 2]!, slots[s + W0 + 3]!) >>> this.shift) * STRIDE; p !== s; p = (p + STRIDE) & mask) probe++;
+      longest = Math.max(longest, probe);
+    }
     return longest;
   }
-}
-
-/** The entry of `subscription` among those of one key (`head` first): at most CHAIN_LIMIT compares. */
-function lookUp(head: SubscriptionEntry | undefined, subscription: string): SubscriptionEntry | undefined {
-  if (head === undefined) return undefined;
-  if (head.crowd !== undefined) return head.crowd.get(subscription);
-  let entry: SubscriptionEntry | undefined = head;
-  while (entry !== undefined && entry.subscription !== subscription) entry = entry.next;
-  return entry;
-}
-
-function chainLength(head: SubscriptionEntry | undefined): number {
-  let length = 0;
-  for (let e = head; e !== undefined; e = e.next) length++;
-  return length;
-}
-
-/** The flags one policy gives a looked-up subscription; 0 when it lists it nowhere. */
-export function flagsFor(entry: SubscriptionEntry | undefined, policy: number): number {
-  if (entry === undefined) return 0;
-  if (entry.policy === policy) return entry.flags;
-  const more = entry.more;
-  if (more !== undefined) for (let i = 0; i < more.length; i += 2) if (more[i] === policy) return more[i + 1]!;
-  return 0;
 }
 
 /** The lists of one compiled policy that this index answers for (the policy's own Sets stay the rule). */
