@@ -3,7 +3,7 @@
  * binary search. IPv4 keys are plain numbers so the common case never touches bigint, and IPv4
  * blocks are parsed and sorted in typed arrays (a policy may list 100,000 of them).
  */
-import { ipv4BlockKey, parseCidr } from './cidr.js';
+import { parseCidr, readIpv4Block } from './cidr.js';
 import { mappedIpv4, parseIpv4, parseIpv6 } from './ip-address.js';
 import { findIpv4Segment, IntervalIndex } from './interval-index.js';
 import { sweepIpv4Blocks, type Ipv4Segments } from './sweep-ipv4-blocks.js';
@@ -63,13 +63,7 @@ export class CidrIndex<E = string> {
     const v6: { start: bigint; end: bigint; entry: E }[] = [];
     for (let i = 0; i < count; i++) {
       const cidr = cidrAt(i);
-      const key = ipv4BlockKey(cidr);
-      let start: number;
-      let prefix: number;
-      if (key >= 0) {
-        start = Math.floor(key / 64);
-        prefix = key - start * 64;
-      } else {
+      if (!readIpv4Block(cidr, starts, prefixes, v4Entries.length)) {
         const parsed = parseCidr(cidr);
         if (!parsed.ok) continue;
         const block = parsed.cidr;
@@ -77,11 +71,9 @@ export class CidrIndex<E = string> {
           v6.push({ start: block.start, end: block.end, entry: entryAt(i) });
           continue;
         }
-        start = block.start;
-        prefix = block.prefix;
+        starts[v4Entries.length] = block.start;
+        prefixes[v4Entries.length] = block.prefix;
       }
-      starts[v4Entries.length] = start;
-      prefixes[v4Entries.length] = prefix;
       v4Entries.push(entryAt(i));
     }
     const segments = sweepIpv4Blocks(starts, prefixes, v4Entries, v4Entries.length);

@@ -9,7 +9,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import policySchema from '../../policies/schema/policy.schema.json' with { type: 'json' };
-import { ipv4BlockKey } from '../net/cidr.js';
+import { readIpv4Block } from '../net/cidr.js';
 import { sortIpv4Blocks } from '../net/sort-ipv4-blocks.js';
 import type { PolicyError } from './policy-error.js';
 import { conformsToSchema } from './schema-fast-check.js';
@@ -109,12 +109,8 @@ function hasDuplicateStrings(list: readonly string[]): boolean {
   const others = new Set<string>();
   for (let i = 0; i < list.length; i++) {
     const entry = list[i]!;
-    const key = ipv4BlockKey(entry);
-    if (key >= 0) {
-      const start = Math.floor(key / 64);
-      starts[blocks] = start;
-      prefixes[blocks++] = key - start * 64;
-    } else if (others.size === others.add(entry).size) return true;
+    if (readIpv4Block(entry, starts, prefixes, blocks)) blocks++;
+    else if (others.size === others.add(entry).size) return true;
   }
   const order = sortIpv4Blocks(starts, prefixes, blocks);
   for (let k = 1; k < blocks; k++) {

@@ -10,6 +10,7 @@ import { formatIpv4 } from '../../src/net/ip-address.js';
 import { IntervalIndex } from '../../src/net/interval-index.js';
 import { sortIpv4Blocks } from '../../src/net/sort-ipv4-blocks.js';
 import { sweepIpv4Blocks } from '../../src/net/sweep-ipv4-blocks.js';
+import { ipv4BlockKey as ipv4BlockKeyBefore } from '../policy/oracle/cidr.js';
 
 describe('ipv4BlockKey', () => {
   it('is start·64 + prefix exactly for the strict IPv4 blocks parseCidr accepts as written', () => {
@@ -38,6 +39,32 @@ describe('ipv4BlockKey', () => {
       }),
       { numRuns: 2000, seed: 5 },
     );
+  });
+});
+
+describe('readIpv4Block (octet by octet)', () => {
+  // The character loop it replaced is kept in the frozen oracle: the same accept/reject set and
+  // the same numbers, on text made of the characters and lengths where the two could differ.
+  it('accepts and reads exactly what the character loop did', () => {
+    let accepted = 0;
+    const piece = fc.oneof(fc.integer({ min: 0, max: 999 }).map(String), fc.constantFrom('', '0', '00', '01', '255', '256', '1000', '.', '/', 'x', ' ', ':'));
+    const text = fc.oneof(
+      fc.tuple(piece, piece, piece, piece, piece).map(([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/${p}`),
+      fc.array(fc.constantFrom('0', '1', '2', '5', '9', '.', '/', 'a'), { maxLength: 20 }).map((chars) => chars.join('')),
+      fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 })).map(([start, prefix]) => `${formatIpv4(start)}/${prefix}`),
+      // Host bits clear: strict blocks, which both must read to the same number.
+      fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 })).map(([start, prefix]) => `${formatIpv4(prefix === 0 ? 0 : (start >>> (32 - prefix) << (32 - prefix)) >>> 0)}/${prefix}`),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        const key = ipv4BlockKey(t);
+        expect(key).toBe(ipv4BlockKeyBefore(t));
+        if (key >= 0) accepted++;
+      }),
+      { numRuns: 5000, seed: 12 },
+    );
+    // Both sides of the set were compared, not only refusals.
+    expect(accepted).toBeGreaterThan(1000);
   });
 });
 
