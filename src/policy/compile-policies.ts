@@ -5,7 +5,7 @@
  * patterns bucketed by their literal prefix (IdPatternIndex), the request-message regex compiled.
  */
 import { CidrIndex } from '../net/cidr-index.js';
-import { compileIdPattern, IdPatternIndex, type IdPattern } from '../ids/id-pattern.js';
+import { compileIdPattern, type IdPatternIndex, type IdPattern } from '../ids/id-pattern.js';
 import { checkRegex, type RequestMessageMatcher } from './regex-safety.js';
 import { scanSubnetList } from './subnet-list-scan.js';
 import { indexSubscriptions, type SubscriptionIndex } from './subscription-index.js';
@@ -67,7 +67,8 @@ export function compileSubnetMatcher(entries: readonly string[] | undefined): Su
   // patterns compiled); a list built by hand is scanned here.
   const list = entries ?? [];
   const scanned = scanSubnetList(list) ?? scanSubnetList(list.filter((entry) => typeof entry === 'string'))!;
-  return { size: scanned.patterns.length + scanned.cidrEntries, patterns: new IdPatternIndex(scanned.patterns), cidrs: new CidrIndex(scanned.blocks) };
+  // The scan's pattern index as it is (nothing changes an index once built).
+  return { size: scanned.patterns.length + scanned.cidrEntries, patterns: scanned.patternIndex, cidrs: new CidrIndex(scanned.blocks) };
 }
 
 /** The loader has proven the pattern compiles; one that does not (a set built by hand) never approves. */

@@ -46,18 +46,22 @@ function lengthWithin(text: string, min: number, max: number): boolean {
   return n >= min && n <= max;
 }
 
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
+/** 1 at the character codes of 0-9, a-f and A-F. */
+const HEX_DIGIT = new Uint8Array(128);
+for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
 
-/** The schema's `guid` pattern, ^[0-9a-fA-F]{8}-…-[0-9a-fA-F]{12}$. */
+/**
+ * The schema's `guid` pattern, ^[0-9a-fA-F]{8}-…-[0-9a-fA-F]{12}$: the four dashes at their
+ * places, then every other character by one table load. 10,000 GUIDs a load: a branch per
+ * position and three range tests per character took 4.2 ms, this 2.3 ms here (the regex 3.2).
+ */
 export function isGuidText(value: string): boolean {
-  if (value.length !== 36) return false;
+  if (value.length !== 36 || value.charCodeAt(8) !== 45 || value.charCodeAt(13) !== 45 || value.charCodeAt(18) !== 45 || value.charCodeAt(23) !== 45) return false;
   for (let i = 0; i < 36; i++) {
+    // The dashes read as 0 here and were checked above; anything past 127 is no hex digit.
+    if (i === 8 || i === 13 || i === 18 || i === 23) continue;
     const c = value.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) return false;
-    } else if (!isHex(c)) return false;
+    if (c > 127 || HEX_DIGIT[c] === 0) return false;
   }
   return true;
 }

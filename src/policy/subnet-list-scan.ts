@@ -10,7 +10,7 @@
  * 110,000 entries allocated 880 KB per load for nothing else.
  */
 import { compileIdPattern, type IdPattern } from '../ids/id-pattern.js';
-import { bucketKeyOf } from '../ids/id-pattern-index.js';
+import { IdPatternIndex } from '../ids/id-pattern-index.js';
 import type { PreparedBlocks } from '../net/cidr-index.js';
 import { looksLikeCidr, parseCidr, readIpv4Block } from '../net/cidr.js';
 import { sortIpv4Blocks } from '../net/sort-ipv4-blocks.js';
@@ -30,6 +30,8 @@ export interface SubnetListScan {
   cidrEntries: number;
   blocks: PreparedBlocks<string>;
   patterns: Array<{ pattern: IdPattern; entry: string }>;
+  /** The patterns indexed, built once here: its bucketing also finds a pattern listed twice. */
+  patternIndex: IdPatternIndex<string>;
   /**
    * For the revision: when every IPv4 block is strict (its text canonical, so its two numbers say
    * it all), 1 at the positions of those blocks, and the other entries in list order.
@@ -65,21 +67,6 @@ function sameList(remembered: { entries: readonly unknown[] | undefined; scan: S
   return true;
 }
 
-/** Is a pattern's very text already in its bucket? (Adds it.) */
-function repeatsPattern(byBucket: Map<string, string | string[]>, pattern: IdPattern): boolean {
-  const key = bucketKeyOf(pattern);
-  const bucket = byBucket.get(key);
-  if (bucket === undefined) byBucket.set(key, pattern.text);
-  else if (typeof bucket === 'string') {
-    if (bucket === pattern.text) return true;
-    byBucket.set(key, [bucket, pattern.text]);
-  } else {
-    if (bucket.includes(pattern.text)) return true;
-    bucket.push(pattern.text);
-  }
-  return false;
-}
-
 /** Is a strict IPv4 block (text canonical, so equal numbers mean equal text) listed twice? */
 function hasDuplicateBlocks(starts: Uint32Array, prefixes: Uint8Array, order: Uint32Array, count: number): boolean {
   for (let k = 1; k < count; k++) {
@@ -103,9 +90,6 @@ function scan(list: readonly unknown[]): SubnetListScan | undefined {
   const nonBlocks: string[] = [];
   // Texts that are not strict IPv4 blocks, for duplicates; the blocks are compared as numbers.
   const others = new Set<string>();
-  // Compiled patterns by a short segment of their prefix: hashing 10,000 whole pattern texts into
-  // the set above cost more than the rest of the scan, and equal texts have equal prefixes.
-  const byBucket = new Map<string, string | string[]>();
   let duplicate = false;
   let cidrEntries = 0;
   let count = 0;
@@ -135,19 +119,20 @@ function scan(list: readonly unknown[]): SubnetListScan | undefined {
     } else {
       nonBlocks.push(entry);
       const compiled = compileIdPattern(entry);
-      if (compiled.ok) {
-        patterns.push({ pattern: compiled.pattern, entry });
-        if (!duplicate && repeatsPattern(byBucket, compiled.pattern)) duplicate = true;
-      } else {
+      if (compiled.ok) patterns.push({ pattern: compiled.pattern, entry });
+      else {
         if (others.size === others.add(entry).size) duplicate = true;
         errors.push({ index: i, message: `'${entry}' is not a subnet ID pattern: ${compiled.error}`, fix: PATTERN_FIX });
       }
     }
   }
   const order = sortIpv4Blocks(starts, prefixes, count);
+  // Compiled patterns are compared in the index's buckets (equal texts share one), not hashed whole.
+  const patternIndex = new IdPatternIndex(patterns);
+  if (patternIndex.repeats) duplicate = true;
   if (!duplicate) duplicate = allStrict ? hasDuplicateBlocks(starts, prefixes, order, count) : strictDuplicates(list as readonly string[]);
   const strict = allStrict ? { marks, others: nonBlocks } : undefined;
-  return { duplicate, errors, cidrEntries, blocks: { ipv4: { count, starts, prefixes, entries: v4Entries, order }, ipv6 }, patterns, strict };
+  return { duplicate, errors, cidrEntries, blocks: { ipv4: { count, starts, prefixes, entries: v4Entries, order }, ipv6 }, patterns, patternIndex, strict };
 }
 
 /** The strict blocks alone, when others were parsed beside them (rare: bare addresses, mapped blocks). */

@@ -7,7 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import policySchema from '../../policies/schema/policy.schema.json' with { type: 'json' };
-import { conformsToSchema, IMPLEMENTED_KEYWORDS } from '../../src/policy/schema-fast-check.js';
+import { conformsToSchema, IMPLEMENTED_KEYWORDS, isGuidText } from '../../src/policy/schema-fast-check.js';
 
 const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'default', '$comment']);
 
@@ -91,5 +91,26 @@ describe('the fast schema check', () => {
       expect(conformsToSchema({ ...valid, ...miss })).toBe(false);
       expect(ajv({ ...valid, ...miss })).toBe(false);
     }
+  });
+});
+
+describe('isGuidText', () => {
+  // The table check must accept exactly the schema's guid pattern, on strings built from the
+  // characters where they could differ: hex digits of both cases, neighbours of their ranges,
+  // dashes anywhere, non-ASCII (a code above 127 must not index past the table).
+  const pattern = new RegExp(policySchema.$defs.guid.pattern, 'u');
+  it('accepts exactly what the schema pattern accepts', () => {
+    let accepted = 0;
+    const char = fc.constantFrom(...'0189afAF-/:@`gG\u00e9\u0660\uff10'.split(''));
+    const nearGuid = fc.tuple(fc.constantFrom(...GUID.split('').map((_, i) => i)), char).map(([i, c]) => GUID.slice(0, i) + c + GUID.slice(i + 1));
+    const text = fc.oneof(nearGuid, fc.array(char, { minLength: 34, maxLength: 38 }).map((cs) => cs.join('')), fc.uuid(), fc.uuid().map((u) => u.toUpperCase()));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(isGuidText(t)).toBe(pattern.test(t));
+        if (pattern.test(t)) accepted++;
+      }),
+      { numRuns: 5000, seed: 21 },
+    );
+    expect(accepted).toBeGreaterThan(1000);
   });
 });
