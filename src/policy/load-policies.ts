@@ -6,7 +6,7 @@
  * 100,000 CIDRs loads in about the time it takes to parse it.
  */
 import { compileIdPattern } from '../ids/id-pattern.js';
-import { scanSubnetList } from './subnet-list-scan.js';
+import { scanOfListJustScanned, scanSubnetList } from './subnet-list-scan.js';
 import { PolicyLoadError, type PolicyError } from './policy-error.js';
 import { duplicateErrors, valueErrors } from './policy-schema.js';
 import { checkRegex } from './regex-safety.js';
@@ -43,7 +43,8 @@ function checkSemantics(file: string, document: unknown): PolicyError[] {
   });
   const subnetEntries = (entries: unknown, base: string): void => {
     if (!Array.isArray(entries)) return;
-    const scanned = scanSubnetList(entries);
+    // documentErrors ran the duplicate check, which scanned this very list, just before.
+    const scanned = scanOfListJustScanned(entries);
     if (scanned !== undefined) {
       for (const e of scanned.errors) errors.push({ file, pointer: `${base}/${e.index}`, message: e.message, fix: e.fix });
       return;
@@ -140,7 +141,7 @@ export function validatePolicyDocuments(inputs: ReadonlyArray<{ file: string; te
   }
   const files = inputs.map((i) => i.file);
   if (errors.length > 0) return { ok: false, errors, files };
-  return { ok: true, files, set: { policies: loaded, revision: policyRevision(loaded.map((p) => p.document)) } };
+  return { ok: true, files, set: { policies: loaded, revision: policyRevision(loaded.map((p) => p.document), true) } };
 }
 
 export async function loadPolicies(dir: string, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<LoadResult> {

@@ -12,7 +12,7 @@
  * shares an encoding.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { scanSubnetList } from './subnet-list-scan.js';
+import { scanOfListJustScanned, scanSubnetList } from './subnet-list-scan.js';
 import type { PolicyDocument } from './types.js';
 
 /** Entries per JSON chunk: short strings the young generation collects at once. */
@@ -26,8 +26,8 @@ function feedStrings(hash: Hash, list: readonly string[]): void {
 }
 
 /** 'S', the length, a mark per entry (1: strict IPv4 block), each block as 4 start bytes and its prefix, the rest as strings. */
-function feedSubnets(hash: Hash, list: readonly string[]): boolean {
-  const scanned = scanSubnetList(list);
+function feedSubnets(hash: Hash, list: readonly string[], justScanned: boolean): boolean {
+  const scanned = justScanned ? scanOfListJustScanned(list) : scanSubnetList(list);
   const strict = scanned?.strict;
   if (scanned === undefined || strict === undefined) return false;
   const blocks = scanned.blocks.ipv4;
@@ -45,16 +45,16 @@ function feedSubnets(hash: Hash, list: readonly string[]): boolean {
   return true;
 }
 
-function feedCanonical(hash: Hash, value: unknown, key: string | undefined): void {
+function feedCanonical(hash: Hash, value: unknown, key: string | undefined, justScanned: boolean): void {
   if (Array.isArray(value)) {
     if (value.every((entry) => typeof entry === 'string')) {
-      if (key === undefined || !SUBNET_KEYS.has(key) || !feedSubnets(hash, value as string[])) feedStrings(hash, value as string[]);
+      if (key === undefined || !SUBNET_KEYS.has(key) || !feedSubnets(hash, value as string[], justScanned)) feedStrings(hash, value as string[]);
       return;
     }
     hash.update('[');
     for (let i = 0; i < value.length; i++) {
       if (i > 0) hash.update(',');
-      feedCanonical(hash, value[i], undefined);
+      feedCanonical(hash, value[i], undefined, justScanned);
     }
     hash.update(']');
     return;
@@ -67,7 +67,7 @@ function feedCanonical(hash: Hash, value: unknown, key: string | undefined): voi
     hash.update('{');
     keys.forEach((k, i) => {
       hash.update(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`);
-      feedCanonical(hash, record[k], k);
+      feedCanonical(hash, record[k], k, justScanned);
     });
     hash.update('}');
     return;
@@ -75,10 +75,14 @@ function feedCanonical(hash: Hash, value: unknown, key: string | undefined): voi
   hash.update(JSON.stringify(value) ?? 'null');
 }
 
-export function policyRevision(documents: readonly PolicyDocument[]): string {
+/**
+ * `justScanned`: the loader's own call, on documents it parsed and checked a moment ago, whose
+ * subnet lists' scans it need not compare entry by entry again (see scanOfListJustScanned).
+ */
+export function policyRevision(documents: readonly PolicyDocument[], justScanned = false): string {
   const digests = documents.map((document) => {
     const hash = createHash('sha256');
-    feedCanonical(hash, document, undefined);
+    feedCanonical(hash, document, undefined, justScanned);
     return hash.digest('hex');
   });
   const hash = createHash('sha256');

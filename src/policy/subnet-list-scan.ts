@@ -9,7 +9,8 @@
  * blocks' texts in order, the other entries in order, a mark per position) are that copy: copying
  * 110,000 entries allocated 880 KB per load for nothing else.
  */
-import { compileIdPattern, type IdPattern } from '../ids/id-pattern.js';
+import { compileIdPatternGeneral, type IdPattern } from '../ids/id-pattern.js';
+import { compileTrailingWildcards } from '../ids/id-pattern-fast.js';
 import { IdPatternIndex } from '../ids/id-pattern-index.js';
 import type { PreparedBlocks } from '../net/cidr-index.js';
 import { looksLikeCidr, parseCidr, readIpv4Block } from '../net/cidr.js';
@@ -118,7 +119,13 @@ function scan(list: readonly unknown[]): SubnetListScan | undefined {
       }
     } else {
       nonBlocks.push(entry);
-      const compiled = compileIdPattern(entry);
+      // The common shape first, without the result object compileIdPattern wraps it in.
+      const common = compileTrailingWildcards(entry);
+      if (common !== undefined) {
+        patterns.push({ pattern: common, entry });
+        continue;
+      }
+      const compiled = compileIdPatternGeneral(entry);
       if (compiled.ok) patterns.push({ pattern: compiled.pattern, entry });
       else {
         if (others.size === others.add(entry).size) duplicate = true;
@@ -142,6 +149,15 @@ function strictDuplicates(list: readonly string[]): boolean {
   let count = 0;
   for (const entry of list) if (readIpv4Block(entry, starts, prefixes, count)) count++;
   return hasDuplicateBlocks(starts, prefixes, sortIpv4Blocks(starts, prefixes, count), count);
+}
+
+/**
+ * The remembered scan of a list without checking its entries again (110,000 compares a check):
+ * only for the loader, on a list it parsed itself and scanned since, with no other code run in
+ * between that could change it. Anyone else asks scanSubnetList.
+ */
+export function scanOfListJustScanned(list: readonly unknown[]): SubnetListScan | undefined {
+  return scans.get(list)?.scan ?? scanSubnetList(list);
 }
 
 /** The scan of a list of strings (remembered), or undefined for a list holding anything else. */
