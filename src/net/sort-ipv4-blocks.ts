@@ -8,26 +8,37 @@
 /** Bits per pass over the start address (32 = 11 + 11 + 10). */
 const DIGIT_BITS = 11;
 
-/** Stable counting pass on the prefix (0..32). */
-function byPrefix(order: Uint32Array, into: Uint32Array, count: number, prefixes: Uint8Array): void {
+/**
+ * Stable counting pass on the prefix (0..32); false, having moved nothing, when every block has
+ * the same prefix (a list of /26s): the pass would copy the order as it is.
+ */
+function byPrefix(order: Uint32Array, into: Uint32Array, count: number, prefixes: Uint8Array): boolean {
   const counts = new Uint32Array(34);
   for (let k = 0; k < count; k++) counts[prefixes[order[k]!]! + 1]!++;
-  for (let b = 0; b < 33; b++) counts[b + 1]! += counts[b]!;
+  for (let b = 0; b < 33; b++) {
+    if (counts[b + 1] === count) return false;
+    counts[b + 1]! += counts[b]!;
+  }
   for (let k = 0; k < count; k++) {
     const i = order[k]!;
     into[counts[prefixes[i]!]!++] = i;
   }
+  return true;
 }
 
-/** Stable counting pass on the bits of the start address selected by `shift` and `mask`. */
-function byStartBits(order: Uint32Array, into: Uint32Array, count: number, starts: Uint32Array, shift: number, mask: number): void {
+/** Stable counting pass on the bits of the start address selected by `shift` and `mask`; false when they are all the same. */
+function byStartBits(order: Uint32Array, into: Uint32Array, count: number, starts: Uint32Array, shift: number, mask: number): boolean {
   const counts = new Uint32Array(mask + 2);
   for (let k = 0; k < count; k++) counts[((starts[order[k]!]! >>> shift) & mask) + 1]!++;
-  for (let b = 0; b <= mask; b++) counts[b + 1]! += counts[b]!;
+  for (let b = 0; b <= mask; b++) {
+    if (counts[b + 1] === count) return false;
+    counts[b + 1]! += counts[b]!;
+  }
   for (let k = 0; k < count; k++) {
     const i = order[k]!;
     into[counts[(starts[i]! >>> shift) & mask]!++] = i;
   }
+  return true;
 }
 
 /**
@@ -40,11 +51,9 @@ export function sortIpv4Blocks(starts: Uint32Array, prefixes: Uint8Array, count:
   if (count < 2) return order;
   let spare = new Uint32Array(count);
   // Least significant key first: the prefix, then the start address from its low bits up.
-  byPrefix(order, spare, count, prefixes);
-  [order, spare] = [spare, order];
+  if (byPrefix(order, spare, count, prefixes)) [order, spare] = [spare, order];
   for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
-    byStartBits(order, spare, count, starts, shift, (1 << Math.min(DIGIT_BITS, 32 - shift)) - 1);
-    [order, spare] = [spare, order];
+    if (byStartBits(order, spare, count, starts, shift, (1 << Math.min(DIGIT_BITS, 32 - shift)) - 1)) [order, spare] = [spare, order];
   }
   return order;
 }

@@ -47,8 +47,11 @@ function feedSubnets(hash: Hash, list: readonly string[], justScanned: boolean):
 
 function feedCanonical(hash: Hash, value: unknown, key: string | undefined, justScanned: boolean): void {
   if (Array.isArray(value)) {
+    // A subnet list with a scan holds only strings (the scan refuses anything else): no need to
+    // walk its 110,000 entries once more to know it.
+    if (key !== undefined && SUBNET_KEYS.has(key) && feedSubnets(hash, value as string[], justScanned)) return;
     if (value.every((entry) => typeof entry === 'string')) {
-      if (key === undefined || !SUBNET_KEYS.has(key) || !feedSubnets(hash, value as string[], justScanned)) feedStrings(hash, value as string[]);
+      feedStrings(hash, value as string[]);
       return;
     }
     hash.update('[');

@@ -82,6 +82,23 @@ describe('sortIpv4Blocks', () => {
   });
 });
 
+describe('sortIpv4Blocks when a pass has one digit only', () => {
+  // A pass whose digit is the same for every block is skipped (one prefix, one /8): the order
+  // must be the same as sorting with every pass.
+  it('orders by start, then wider first, stable among equals', () => {
+    const block = fc.tuple(fc.constantFrom(0x0a000000, 0xc0a80000), fc.integer({ min: 0, max: 0x7ff }), fc.constantFrom(24, 26));
+    fc.assert(
+      fc.property(fc.array(block, { minLength: 2, maxLength: 200 }), fc.boolean(), (blocks, onePrefix) => {
+        const starts = Uint32Array.from(blocks.map(([high, low]) => (high + (low << 8)) >>> 0));
+        const prefixes = Uint8Array.from(blocks.map(([, , prefix]) => (onePrefix ? 24 : prefix)));
+        const expected = blocks.map((_, i) => i).sort((a, b) => starts[a]! - starts[b]! || prefixes[a]! - prefixes[b]! || a - b);
+        expect([...sortIpv4Blocks(starts, prefixes, blocks.length)]).toEqual(expected);
+      }),
+      { numRuns: 300, seed: 10 },
+    );
+  });
+});
+
 describe('CidrIndex over IPv4 blocks', () => {
   it('finds what the general IntervalIndex finds, duplicates and nesting included', () => {
     const block = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 8, max: 32 })).map(([a, b, prefix]) => {
