@@ -52,7 +52,7 @@ function checkDeny(policy: CompiledPolicy, ctx: CaseContext): PolicyVerdict | Un
     if (!ctx.endpointReadable()) unchecked = note(unchecked, `deny.subnets (${ctx.endpointMissingReason()})`);
     else {
       const hit = matchSubnet(policy.denySubnets, ctx, policy.position, DENIED_SUBNET_PATTERNS);
-      if (hit !== undefined) return verdict(policy, 'reject', 4, [`deny.subnets: ${hit}`]);
+      if (hit !== undefined) return verdict(policy, 'reject', 4, [text.ruleSays('deny.subnets', hit)]);
       // A readable endpoint may still lack what a deny entry needs (no static IP, no subnet):
       // then that entry was not checked, and an approval must not pass over it.
       if (policy.denySubnets.cidrs.size > 0 && ctx.ipAddresses.length === 0) unchecked = note(unchecked, `deny.subnets (${ctx.addressesMissingReason()})`);
@@ -76,7 +76,7 @@ function findApproval(policy: CompiledPolicy, ctx: CaseContext): string | Unchec
     if (!ctx.endpointReadable()) notes = note(notes, `trustedSubnets not checked: ${ctx.endpointMissingReason()}`);
     else {
       const hit = matchSubnet(policy.trustedSubnets, ctx, policy.position, TRUSTED_SUBNET_PATTERNS);
-      if (hit !== undefined) return `trustedSubnets: ${hit}`;
+      if (hit !== undefined) return text.ruleSays('trustedSubnets', hit);
       if (policy.trustedSubnets.cidrs.size > 0 && ctx.ipAddresses.length === 0) notes = note(notes, `trustedSubnets CIDRs not checked: ${ctx.addressesMissingReason()}`);
     }
   }

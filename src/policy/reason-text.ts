@@ -30,6 +30,19 @@ export function subscriptionListed(rule: string, subscription: string): string {
   return rule + ': consumer subscription ' + subscription + ' is listed';
 }
 
+/** `rule: what matched` (the + form, as subscriptionListed). */
+export function ruleSays(rule: string, what: string): string {
+  return rule + ': ' + what;
+}
+
+export function ipInBlock(ip: string, block: string): string {
+  return 'endpoint IP ' + ip + ' is in ' + block;
+}
+
+export function subnetMatches(subnetId: string, pattern: string): string {
+  return 'endpoint subnet ' + subnetId + ' matches ' + pattern;
+}
+
 export function subscriptionNotVisible(subscription: string): string {
   return 'visibility: consumer subscription ' + subscription + ' is not listed';
 }

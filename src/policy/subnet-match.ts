@@ -4,6 +4,7 @@
  */
 import type { SubnetMatcher } from './compile-policies.js';
 import type { CaseContext } from './case-context.js';
+import * as text from './reason-text.js';
 
 /**
  * The first subnet entry the endpoint (already read: ctx.endpointReadable()) matches: its IPs
@@ -16,7 +17,7 @@ export function matchSubnet(matcher: SubnetMatcher, ctx: CaseContext, position: 
     const ips = ctx.ipAddresses;
     for (let i = 0; i < ips.length; i++) {
       const block = ctx.cidrOf(matcher.cidrs, i);
-      if (block !== undefined) return `endpoint IP ${ips[i]!} is in ${block}`;
+      if (block !== undefined) return text.ipInBlock(ips[i]!, block);
     }
   }
   const subnetId = ctx.subnetId;
@@ -26,7 +27,7 @@ export function matchSubnet(matcher: SubnetMatcher, ctx: CaseContext, position: 
     const key = ctx.subnetKey();
     if (key !== undefined) {
       const entry = matcher.patterns.findFirst(key);
-      if (entry !== undefined) return `endpoint subnet ${subnetId} matches ${entry}`;
+      if (entry !== undefined) return text.subnetMatches(subnetId, entry);
     }
   }
   return undefined;
