@@ -124,6 +124,31 @@ describe('CidrIndex over IPv4 blocks', () => {
   });
 });
 
+describe('sweepIpv4Blocks of blocks none of which holds another', () => {
+  // Own texts take a plain loop when no block starts inside the one before it; the result must be
+  // the general sweep's (distinct entries, so the general sweep never joins two segments either).
+  it('cuts the same segments as the general sweep, nested and repeated blocks included', () => {
+    let disjoint = 0;
+    const block = fc.tuple(fc.integer({ min: 0, max: 63 }), fc.constantFrom(24, 25, 26, 26, 26, 32));
+    fc.assert(
+      fc.property(fc.uniqueArray(block, { maxLength: 40, selector: ([at, prefix]) => `${at}/${prefix}` }), fc.boolean(), (blocks, repeat) => {
+        const listed = repeat && blocks.length > 0 ? [...blocks, blocks[0]!] : blocks;
+        const starts = Uint32Array.from(listed.map(([at, prefix]) => (0x0a000000 + ((at * 64) >>> (32 - prefix) << (32 - prefix))) >>> 0));
+        const prefixes = Uint8Array.from(listed.map(([, prefix]) => prefix));
+        const entries = listed.map((_, i) => `block ${i}`);
+        const own = sweepIpv4Blocks(starts, prefixes, entries, listed.length, undefined, true);
+        const general = sweepIpv4Blocks(starts, prefixes, entries, listed.length, undefined, false);
+        expect([...own.starts]).toEqual([...general.starts]);
+        expect([...own.ends]).toEqual([...general.ends]);
+        expect([...own.entries]).toEqual([...general.entries]);
+        if (own.starts.length === listed.length) disjoint++;
+      }),
+      { numRuns: 400, seed: 14 },
+    );
+    expect(disjoint).toBeGreaterThan(40);
+  });
+});
+
 describe('the IPv4 block build is linear', () => {
   /** Reads of the blocks' arrays by sort and sweep, counted through Proxies, for n random /24s to /32s. */
   function work(n: number): number {
