@@ -37,7 +37,7 @@ export interface SubnetListScan {
    * For the revision: when every IPv4 block is strict (its text canonical, so its two numbers say
    * it all), 1 at the positions of those blocks, and the other entries in list order.
    */
-  strict: { marks: Uint8Array; others: string[] } | undefined;
+  strict: { marks: Uint8Array; others: string[]; othersPlain: boolean } | undefined;
 }
 
 /** `entries`: a copy of the list, kept only when the scan's parts cannot tell its entries (see sameList). */
@@ -96,6 +96,8 @@ function scan(list: readonly unknown[]): SubnetListScan | undefined {
   let count = 0;
   // A block parsed the long way (a bare address, an IPv4-mapped IPv6 block) has no canonical text.
   let allStrict = true;
+  // Every other entry has the common pattern shape, whose characters JSON writes as they are.
+  let othersPlain = true;
   for (let i = 0; i < list.length; i++) {
     const entry = list[i];
     if (typeof entry !== 'string') return undefined;
@@ -107,6 +109,7 @@ function scan(list: readonly unknown[]): SubnetListScan | undefined {
         continue;
       }
       nonBlocks.push(entry);
+      othersPlain = false;
       if (others.size === others.add(entry).size) duplicate = true;
       const cidr = parseCidr(entry);
       if (!cidr.ok) errors.push({ index: i, message: `'${entry}' is not a valid CIDR block: ${cidr.error}`, fix: cidr.fix ?? CIDR_FIX });
@@ -125,6 +128,7 @@ function scan(list: readonly unknown[]): SubnetListScan | undefined {
         patterns.push({ pattern: common, entry });
         continue;
       }
+      othersPlain = false;
       const compiled = compileIdPatternGeneral(entry);
       if (compiled.ok) patterns.push({ pattern: compiled.pattern, entry });
       else {
@@ -138,7 +142,7 @@ function scan(list: readonly unknown[]): SubnetListScan | undefined {
   const patternIndex = new IdPatternIndex(patterns);
   if (patternIndex.repeats) duplicate = true;
   if (!duplicate) duplicate = allStrict ? hasDuplicateBlocks(starts, prefixes, order, count) : strictDuplicates(list as readonly string[]);
-  const strict = allStrict ? { marks, others: nonBlocks } : undefined;
+  const strict = allStrict ? { marks, others: nonBlocks, othersPlain } : undefined;
   return { duplicate, errors, cidrEntries, blocks: { ipv4: { count, starts, prefixes, entries: v4Entries, order }, ipv6 }, patterns, patternIndex, strict };
 }
 

@@ -9,6 +9,8 @@ import { CidrIndex } from '../../src/net/cidr-index.js';
 import { looksLikeCidr } from '../../src/net/cidr.js';
 import { compileSubnetMatcher } from '../../src/policy/compile-policies.js';
 import { checkPolicyDocument } from '../../src/policy/load-policies.js';
+import { plainStringsJson } from '../../src/policy/policy-revision.js';
+import { scanSubnetList } from '../../src/policy/subnet-list-scan.js';
 
 const TARGET = '/subscriptions/0b3c6b1e-7f4e-4c0a-9d55-2d7a3a1f0c11/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/*';
 const SUBNET = '/subscriptions/0b3c6b1e-7f4e-4c0a-9d55-2d7a3a1f0c11/resourcegroups/rg/providers/microsoft.network/virtualnetworks/hub/subnets/pe';
@@ -43,5 +45,33 @@ describe('a subnet list scanned at load and compiled', () => {
     expect(matcher.cidrs.match('10.1.2.3')).toBeUndefined();
     expect(matcher.cidrs.match('192.168.1.9')).toBe('192.168.1.0/24');
     expect(matcher.patterns.findFirst(SUBNET)).toBeUndefined();
+  });
+});
+
+describe("the revision's JSON of a subnet list's other entries", () => {
+  // The revision joins the other entries of a list the scan calls plain instead of JSON.stringify:
+  // the scan must call it plain only when JSON writes every entry as it is, and the join must
+  // then be the text JSON.stringify makes, so the revision stays what it was.
+  const HUB = '/subscriptions/0b3c6b1e-7f4e-4c0a-9d55-2d7a3a1f0c11/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks';
+  const odd = fc.constantFrom('"', '\\', '\u0001', '\ud800', 'é', ' ', '%20', '.', '..', '(x)', '*', 'pls-*', '');
+  const entry = fc.oneof(
+    fc.constantFrom('10.0.0.0/8', 'fd00::/8', '::ffff:10.0.0.0/104', '10.0.0.5', `${HUB}/hub/subnets/*`, `${HUB}/*/subnets/*`, `${HUB}/hub/subnets/pe`),
+    fc.tuple(fc.stringMatching(/^[A-Za-z0-9_.()-]{1,8}$/u), odd).map(([name, extra]) => `${HUB}/${name}${extra}/subnets/*`),
+  );
+  it('is the JSON text of those entries, and plain only when JSON escapes none of them', () => {
+    let plain = 0;
+    fc.assert(
+      fc.property(fc.uniqueArray(entry, { maxLength: 12 }), (list) => {
+        const strict = scanSubnetList(list)?.strict;
+        if (strict === undefined) return;
+        if (strict.othersPlain) {
+          plain++;
+          for (const other of strict.others) expect(JSON.stringify(other)).toBe(`"${other}"`);
+          expect(plainStringsJson(strict.others)).toBe(JSON.stringify(strict.others));
+        }
+      }),
+      { numRuns: 500, seed: 17 },
+    );
+    expect(plain).toBeGreaterThan(50);
   });
 });
