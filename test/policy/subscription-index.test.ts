@@ -39,6 +39,18 @@ describe('SubscriptionIndex', () => {
     expect(index.findText('00000000-0000-4000-8000-00000000000x')).toBe(-1);
   });
 
+  it('holds as many GUIDs as it was sized for in the table it was made with, and more by growing', () => {
+    // indexSubscriptions sizes the table from the lists: it is never grown then.
+    for (const [expected, added] of [[10_000, 10_000], [100, 1_000], [0, 50]] as const) {
+      const index = new SubscriptionIndex(expected);
+      for (let i = 0; i < added; i++) index.add(sequential(i), i % 2, VISIBLE);
+      expect(index.size).toBe(added);
+      expect(index.longestProbe).toBeLessThanOrEqual(40);
+      for (let i = 0; i < added; i++) expect(flagsOf(index, sequential(i), i % 2)).toBe(VISIBLE);
+      expect(index.findText(sequential(added))).toBe(-1);
+    }
+  });
+
   it('tells apart GUIDs that differ in one word only, whichever word', () => {
     const index = new SubscriptionIndex();
     const base = [0x12345678, 0x9abcdef0, 0x0fedcba9, 0x87654321];
