@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GUID_WORDS, readGuid } from '../../src/ids/leading-subscription.js';
-import { AUTO_APPROVED, DENIED, mix, SubscriptionIndex, VISIBLE } from '../../src/policy/subscription-index.js';
+import { AUTO_APPROVED, DENIED, indexSubscriptions, mix, SubscriptionIndex, VISIBLE } from '../../src/policy/subscription-index.js';
 
 const sequential = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
@@ -49,6 +49,17 @@ describe('SubscriptionIndex', () => {
       for (let i = 0; i < added; i++) expect(flagsOf(index, sequential(i), i % 2)).toBe(VISIBLE);
       expect(index.findText(sequential(added))).toBe(-1);
     }
+  });
+
+  it('sizes the table of a policy set by the subscriptions it holds, not by how often the lists repeat them', () => {
+    const guids = new Set(Array.from({ length: 1_000 }, (_, i) => sequential(i)));
+    const none = { patterns: { subscriptions: undefined } };
+    // 20 policies, each with the same 1,000 GUIDs in visibility and autoApproval: 40,000 listings.
+    const policies = Array.from({ length: 20 }, (_, position) => ({ position, denySubscriptions: new Set<string>(), autoApproval: guids, visibility: guids, trustedSubnets: none, denySubnets: none }));
+    const index = indexSubscriptions(policies);
+    expect(index.size).toBe(1_000);
+    expect(index.slotCount).toBeLessThanOrEqual(4 * 1_000);
+    expect(index.flags(index.findText(sequential(999)), 19)).toBe(VISIBLE | AUTO_APPROVED);
   });
 
   it('tells apart GUIDs that differ in one word only, whichever word', () => {
