@@ -18,16 +18,22 @@ type Item<E> = { pattern: IdPattern; entry: E };
  */
 class Crowd<E> {
   readonly byPrefix = new Map<string, Item<E>[]>();
-  private readonly texts = new Set<string>();
+  /** Needed while the index is built only (the repeat check): let go by `built()`. */
+  private texts: Set<string> | undefined = new Set<string>();
 
   /** Adds `item`; true when its text was there already. */
   add(item: Item<E>): boolean {
     const list = this.byPrefix.get(item.pattern.prefix);
     if (list === undefined) this.byPrefix.set(item.pattern.prefix, [item]);
     else list.push(item);
-    if (this.texts.has(item.pattern.text)) return true;
-    this.texts.add(item.pattern.text);
+    const texts = this.texts!;
+    if (texts.has(item.pattern.text)) return true;
+    texts.add(item.pattern.text);
     return false;
+  }
+
+  built(): void {
+    this.texts = undefined;
   }
 }
 
@@ -80,6 +86,7 @@ export class IdPatternIndex<E> {
     const lengths = new Set<number>();
     let subscriptions: Set<string> | undefined = new Set<string>();
     let repeats = false;
+    const crowds: Crowd<E>[] = [];
     // Texts of the literal patterns by key (the literals map holds entries, not patterns).
     let literalTexts: Map<string, LiteralTexts> | undefined;
     for (const item of items) {
@@ -113,6 +120,7 @@ export class IdPatternIndex<E> {
           bucket.push(item);
           if (bucket.length > CHAIN_LIMIT) {
             const crowd = new Crowd<E>();
+            crowds.push(crowd);
             for (const held of bucket) crowd.add(held);
             this.byPrefixTail.set(tail, crowd);
           }
@@ -123,6 +131,7 @@ export class IdPatternIndex<E> {
         lengths.add(item.pattern.prefixSegments);
       }
     }
+    for (const crowd of crowds) crowd.built();
     this.prefixLengths = [...lengths].sort((a, b) => a - b);
     this.subscriptions = subscriptions;
     this.size = items.length;
