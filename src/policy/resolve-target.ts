@@ -48,7 +48,7 @@ function isSafeName(id: string, from: number): boolean {
  * Where the connection name starts (after the last '/') when it is a safe name (isSafeName), else
  * -1 (also when there is no '/'). One backward walk over the name's few characters finds the '/'
  * and judges them: `lastIndexOf('/')` was a call into V8's C++ runtime (~4% of a distinct-case
- * decision in perf, with its entry stub), and isSafeName then read the same characters again.
+ * decision in perf, with the code that enters it), and isSafeName then read the same characters again.
  */
 function safeNameStart(id: string): number {
   let dots = 0;
